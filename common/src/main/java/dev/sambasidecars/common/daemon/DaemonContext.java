@@ -1,0 +1,92 @@
+package dev.sambasidecars.common.daemon;
+
+import dev.sambasidecars.common.config.CommonOptions;
+import dev.sambasidecars.common.config.SidecarConfig;
+import dev.sambasidecars.common.ipc.GrpcUnix;
+import dev.sambasidecars.common.ipc.PeerCredentialPolicy;
+import dev.sambasidecars.common.lifecycle.Lifecycle;
+import dev.sambasidecars.common.lifecycle.SdNotify;
+import dev.sambasidecars.common.metrics.Metrics;
+import dev.sambasidecars.common.metrics.MetricsServer;
+import io.grpc.BindableService;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a running daemon is given: its configuration, metrics registry and server, lifecycle,
+ * and the local gRPC API it serves on {@code <socket directory>/<module>.sock}. A module adds
+ * its local services during {@link DaemonCommand#start}; they are served once it returns.
+ */
+public final class DaemonContext {
+    private final String module;
+    private final SidecarConfig config;
+    private final Metrics metrics;
+    private final MetricsServer metricsServer;
+    private final Lifecycle lifecycle;
+    private final SdNotify notify;
+    private final List<BindableService> localServices = new ArrayList<>();
+
+    DaemonContext(String module, SidecarConfig config, Metrics metrics, MetricsServer metricsServer,
+                  Lifecycle lifecycle, SdNotify notify) {
+        this.module = module;
+        this.config = config;
+        this.metrics = metrics;
+        this.metricsServer = metricsServer;
+        this.lifecycle = lifecycle;
+        this.notify = notify;
+    }
+
+    public String module() {
+        return module;
+    }
+
+    public SidecarConfig config() {
+        return config;
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    public MetricsServer metricsServer() {
+        return metricsServer;
+    }
+
+    public Lifecycle lifecycle() {
+        return lifecycle;
+    }
+
+    public SdNotify notifier() {
+        return notify;
+    }
+
+    /** Who may use this daemon's local sockets. */
+    public PeerCredentialPolicy peerPolicy() {
+        return PeerCredentialPolicy.from(config);
+    }
+
+    /** The directory of the sidecars' local sockets. */
+    public Path socketDirectory() {
+        return config.get(CommonOptions.COMMON, CommonOptions.SOCKET_DIRECTORY);
+    }
+
+    /** Where this daemon's local gRPC API listens. */
+    public Path localApiSocket() {
+        return socketDirectory().resolve(module + ".sock");
+    }
+
+    /** Adds a service to the local gRPC API. */
+    public void addLocalService(BindableService service) {
+        localServices.add(service);
+    }
+
+    GrpcUnix.UnixServer serveLocalApi(long startedMillis) throws IOException {
+        List<BindableService> all = new ArrayList<>(localServices);
+        all.add(new DaemonInfoService(module, config, metricsServer.url(), startedMillis));
+        GrpcUnix.UnixServer server = GrpcUnix.serve(localApiSocket(), peerPolicy(), metrics.registry(), module, all);
+        lifecycle.onStop("local API " + server.path(), server::stop);
+        return server;
+    }
+}
