@@ -100,14 +100,14 @@ public final class ConfigLoader {
                 .put(option.key(), new SidecarConfig.Setting(module.module(), option, parsed, origin));
     }
 
-    /** ", did you mean 'x'?" when a known name is within two edits of what was written. */
+    /** " (did you mean 'x'?)" when a known name is within two edits of what was written. */
     static String suggestion(String written, List<String> known) {
         String w = Names.normalize(written);
         return known.stream()
                 .map(k -> Map.entry(k, distance(w, Names.normalize(k))))
                 .filter(e -> e.getValue() <= 2)
                 .min(Comparator.comparingInt(Map.Entry::getValue))
-                .map(e -> ", did you mean '" + e.getKey() + "'?")
+                .map(e -> " (did you mean '" + e.getKey() + "'?)")
                 .orElse("");
     }
 
