@@ -60,6 +60,7 @@ fi
 if ! id "$TEST_USER" >/dev/null 2>&1; then
   useradd -u 2001 -M -d /shared/data -s /usr/sbin/nologin "$TEST_USER"
 fi
+chmod 0755 /shared
 chmod 1777 /shared/data
 
 # ctdbd daemonises itself; a restart of the container starts from a clean slate.
