@@ -20,6 +20,8 @@ final class LineReader {
 
     void forEach(LineConsumer consumer) {
         while (true) {
+            // blank lines before a logical line must not count as where it starts
+            skipBlanks();
             int start = lineNo;
             String line = next();
             if (line == null) {

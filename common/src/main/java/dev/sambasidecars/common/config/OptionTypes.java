@@ -96,13 +96,18 @@ public final class OptionTypes {
                     throw new IllegalArgumentException("'" + text + "' is too large");
                 }
                 String unit = m.group(2) == null ? "s" : m.group(2);
-                Duration d = switch (unit) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    case "d" -> Duration.ofDays(n);
-                    default -> Duration.ofSeconds(n);
-                };
+                Duration d;
+                try {
+                    d = switch (unit) {
+                        case "ms" -> Duration.ofMillis(n);
+                        case "m" -> Duration.ofMinutes(n);
+                        case "h" -> Duration.ofHours(n);
+                        case "d" -> Duration.ofDays(n);
+                        default -> Duration.ofSeconds(n);
+                    };
+                } catch (ArithmeticException e) {
+                    throw new IllegalArgumentException("'" + text + "' is too large");
+                }
                 if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
                     throw new IllegalArgumentException(text + " is out of range");
                 }

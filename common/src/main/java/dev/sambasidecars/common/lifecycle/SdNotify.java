@@ -1,10 +1,10 @@
 package dev.sambasidecars.common.lifecycle;
 
 import java.io.IOException;
-import java.net.DatagramPacket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import org.newsclub.net.unix.AFUNIXDatagramSocket;
+import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,8 +69,9 @@ public final class SdNotify {
             return;
         }
         byte[] data = assignments.getBytes(StandardCharsets.UTF_8);
-        try (AFUNIXDatagramSocket s = AFUNIXDatagramSocket.newInstance()) {
-            s.send(new DatagramPacket(data, data.length, target));
+        // A DatagramPacket refuses an AFUNIXSocketAddress ("unresolved address"): send on a channel.
+        try (AFUNIXDatagramChannel ch = AFUNIXDatagramChannel.open()) {
+            ch.send(ByteBuffer.wrap(data), target);
         } catch (IOException e) {
             if (!warned) {
                 warned = true;
