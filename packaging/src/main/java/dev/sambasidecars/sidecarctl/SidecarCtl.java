@@ -23,6 +23,7 @@ public final class SidecarCtl implements Runnable {
     public static int run(String... args) {
         // gRPC and Netty log at info on routine events; an operator's terminal wants warnings only.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.io.netty.bootstrap", "error");
         return new CommandLine(new SidecarCtl()).execute(args);
     }
 

@@ -63,6 +63,7 @@ public abstract class DaemonCommand implements Callable<Integer> {
         }
         // slf4j-simple fixes its level when the first logger is made: set it before that.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", config.get(module(), CommonOptions.LOG_LEVEL));
+        quietenLibraries();
         Logger log = LoggerFactory.getLogger(getClass());
         config.warnings().forEach(w -> log.warn("{}", w));
         long started = System.currentTimeMillis();
@@ -91,6 +92,15 @@ public abstract class DaemonCommand implements Callable<Integer> {
         int status = lifecycle.awaitStop();
         metrics.close();
         return status;
+    }
+
+    /**
+     * Library chatter that is no event for an operator: Netty warns on every unix-socket
+     * connection that gRPC's TCP keep-alive option does not apply, and Jetty logs its banner.
+     */
+    static void quietenLibraries() {
+        System.setProperty("org.slf4j.simpleLogger.log.io.netty.bootstrap", "error");
+        System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
     }
 
     private String commandName() {
