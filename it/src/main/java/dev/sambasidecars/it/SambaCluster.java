@@ -120,7 +120,8 @@ public final class SambaCluster implements AutoCloseable {
                 .withFileSystemBind(spec.jdk().toString(), "/opt/jdk", BindMode.READ_ONLY)
                 .withEnv("JAVA_HOME", "/opt/jdk")
                 .withCreateContainerCmdModifier(cmd -> {
-                    cmd.withHostName(host).withIpv4Address(address);
+                    cmd.withHostName(host).withIpv4Address(address)
+                            .withName("sidecars-" + subnetPrefix.substring(subnetPrefix.lastIndexOf('.') + 1) + "-" + host);
                     cmd.getHostConfig().withCapAdd(Capability.NET_ADMIN, Capability.NET_RAW);
                 })
                 .waitingFor(Wait.forSuccessfulCommand("true"))
@@ -184,6 +185,15 @@ public final class SambaCluster implements AutoCloseable {
 
     public String clientAddress() {
         return subnetPrefix + ".50";
+    }
+
+    /** The Docker name of node {@code pnn}'s container, for {@code docker exec}. */
+    public String containerName(int pnn) {
+        return nodes.get(pnn).getContainerName().replaceFirst("^/", "");
+    }
+
+    public String clientContainerName() {
+        return client.getContainerName().replaceFirst("^/", "");
     }
 
     /** The host directory every node mounts at {@code /shared}. */
@@ -370,7 +380,7 @@ public final class SambaCluster implements AutoCloseable {
             try {
                 c.stop();
             } catch (RuntimeException e) {
-                LOG.warn("stopping {} failed: {}", c.getContainerName(), e.getMessage());
+                LOG.debug("stopping {} failed: {}", c.getContainerName(), e.getMessage());
             }
         });
         try {

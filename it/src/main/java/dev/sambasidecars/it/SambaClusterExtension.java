@@ -27,7 +27,7 @@ public final class SambaClusterExtension implements BeforeAllCallback, Parameter
     public void beforeAll(ExtensionContext context) throws Exception {
         if (!DockerClientFactory.instance().isDockerAvailable()) {
             throw new TestAbortedException("needs a Docker engine to run a Samba/CTDB cluster, and none answers "
-                    + "(.ci/ensure-docker.sh starts one)");
+                    + "(scripts/ensure-docker.sh starts one)");
         }
         int nodes = AnnotationSupport.findAnnotation(context.getRequiredTestClass(), SambaClusterTest.class)
                 .map(SambaClusterTest::nodes).orElse(3);

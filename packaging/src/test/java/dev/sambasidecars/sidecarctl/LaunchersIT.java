@@ -1,0 +1,131 @@
+package dev.sambasidecars.sidecarctl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The assembled distribution's launchers, run as an operator would run them. */
+class LaunchersIT {
+    private static final Path DIST = Path.of(System.getProperty("sidecars.dist", "target/dist"));
+    private static final String VERSION = System.getProperty("sidecars.version", "");
+    private static final String JDK = System.getProperty("java.home");
+
+    @TempDir
+    Path tmp;
+
+    record Run(int exit, String out, String err) {}
+
+    private Run run(Map<String, String> env, String... cmd) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        Path out = tmp.resolve("out-" + System.nanoTime());
+        Path err = tmp.resolve("err-" + System.nanoTime());
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "launcher finished");
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private Run sidecarctl(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(DIST.resolve("bin/sidecarctl").toString()));
+        cmd.addAll(List.of(args));
+        return run(Map.of("PATH", "/usr/bin:/bin", "JAVA_HOME", JDK), cmd.toArray(String[]::new));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"witness-daemon", "ctdb-bridge", "persist-store", "fdpass-broker", "smbd-direct-proxy"})
+    void daemonNotBuiltYetSaysSoAndExitsTwo(String launcher) throws Exception {
+        Run r = run(Map.of("PATH", "/usr/bin:/bin"), DIST.resolve("bin/" + launcher).toString(), "--help");
+        assertEquals(2, r.exit());
+        assertEquals("", r.out());
+        assertEquals(launcher + " is not available in this version of samba-sidecars (" + VERSION + ").\n", r.err());
+    }
+
+    @Test
+    void withoutJava25TheLauncherSaysWhatItNeedsAndWhatItFound() throws Exception {
+        // A runtime that says it is Java 17, and a PATH with only the tools the launcher uses.
+        Path oldJdk = Files.createDirectories(tmp.resolve("old-jdk/bin"));
+        Files.writeString(tmp.resolve("old-jdk/release"), "JAVA_VERSION=\"17.0.15\"\n");
+        Path java = oldJdk.resolve("java");
+        Files.writeString(java, "#!/bin/sh\necho 'this is not the java to run' >&2\nexit 1\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path tools = Files.createDirectories(tmp.resolve("tools"));
+        for (String t : List.of("sh", "sed", "dirname", "readlink")) {
+            Files.createSymbolicLink(tools.resolve(t), Path.of("/usr/bin", t).toRealPath());
+        }
+        Run r = run(Map.of("PATH", tools.toString(), "JAVA_HOME", tmp.resolve("old-jdk").toString()),
+                DIST.resolve("bin/sidecarctl").toString(), "--version");
+        assertEquals(3, r.exit(), r.err());
+        assertTrue(r.err().contains("sidecarctl needs Java 25 or newer"), r.err());
+        assertTrue(r.err().contains(java + " (Java 17)"), r.err());
+        assertTrue(!r.err().contains("this is not the java to run"), "the old runtime was not started");
+    }
+
+    @Test
+    void versionAndHelpAnswer() throws Exception {
+        Run v = sidecarctl("--version");
+        assertEquals(0, v.exit(), v.err());
+        assertTrue(v.out().startsWith("sidecarctl (samba-sidecars) " + VERSION + "\n"), v.out());
+        Run h = sidecarctl("--help");
+        assertEquals(0, h.exit(), h.err());
+        assertTrue(h.out().contains("config") && h.out().contains("status"), h.out());
+        Run none = sidecarctl();
+        assertEquals(2, none.exit());
+        assertTrue(none.err().contains("a command is required"), none.err());
+    }
+
+    @Test
+    void configCheckPrintsEffectiveOptionsMarkingOrigins() throws Exception {
+        Path conf = tmp.resolve("smb.conf");
+        Files.writeString(conf, """
+                [global]
+                \tclustering = yes
+                \tsidecar witness:metrics address = 0.0.0.0:9701
+                ; a comment
+                \tSidecar CTDB-Bridge : Log Level = debug
+                [share]
+                \tpath = /srv/share
+                """, StandardCharsets.UTF_8);
+        Run r = sidecarctl("config", "check", "--config", conf.toString(),
+                "--set", "sidecar common:socket directory=/run/test-sidecars");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().matches("(?s).*sidecar witness:metrics address = 0\\.0\\.0\\.0:9701 +# " + conf + ":3\n.*"), r.out());
+        assertTrue(r.out().matches("(?s).*sidecar ctdb-bridge:log level = debug +# " + conf + ":5\n.*"), r.out());
+        assertTrue(r.out().matches("(?s).*sidecar common:socket directory = /run/test-sidecars +# --set\n.*"), r.out());
+        assertTrue(r.out().matches("(?s).*sidecar persist-store:metrics address = 127\\.0\\.0\\.1:9703 +# default\n.*"), r.out());
+    }
+
+    @Test
+    void configCheckRejectsAMisspeltKeyWithFileAndLine() throws Exception {
+        Path conf = tmp.resolve("smb.conf");
+        Files.writeString(conf, "[global]\n\n\tsidecar witness:metrcs address = 127.0.0.1:9701\n");
+        Run r = sidecarctl("config", "check", "--config", conf.toString());
+        assertEquals(2, r.exit(), r.out());
+        assertTrue(r.err().startsWith("sidecarctl: " + conf + ":3: 'sidecar witness:metrcs address': unknown option"),
+                r.err());
+        assertTrue(r.err().contains("did you mean 'metrics address'"), r.err());
+    }
+
+    @Test
+    void statusSaysWhichDaemonsAreNotRunning() throws Exception {
+        Run r = sidecarctl("status", "--set", "sidecar common:socket directory=" + tmp.resolve("run"));
+        assertEquals(0, r.exit(), r.err());
+        for (String m : List.of("witness", "ctdb-bridge", "persist-store", "fdpass-broker", "smbd-direct-proxy")) {
+            assertTrue(r.out().contains(m) && r.out().contains("not running (no " + tmp.resolve("run/" + m + ".sock")),
+                    r.out());
+        }
+    }
+}
