@@ -2,7 +2,6 @@ package dev.sambasidecars.it;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Capability;
-import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Network.Ipam;
 import java.io.IOException;
 import java.io.InputStream;
@@ -323,19 +322,18 @@ public final class SambaCluster implements AutoCloseable {
         runNodeScripts(List.of(pnn));
     }
 
-    /** Cuts node {@code pnn} off the cluster network (its eth0 disappears). */
+    /**
+     * Cuts node {@code pnn} off the cluster network as a failed switch port would: every packet
+     * in or out of its {@code eth0} is dropped, while the link, its addresses and the shared
+     * storage stay, so CTDB on both sides sees a real partition.
+     */
     public void isolate(int pnn) {
-        docker.disconnectFromNetworkCmd().withNetworkId(network.getId())
-                .withContainerId(nodes.get(pnn).getContainerId()).withForce(true).exec();
+        exec(pnn, "iptables -I INPUT 1 -i eth0 -j DROP && iptables -I OUTPUT 1 -o eth0 -j DROP").orThrow();
     }
 
-    /** Puts an isolated node back on the network with its old address. */
+    /** Ends {@link #isolate}. */
     public void heal(int pnn) {
-        docker.connectToNetworkCmd().withNetworkId(network.getId())
-                .withContainerId(nodes.get(pnn).getContainerId())
-                .withContainerNetwork(new ContainerNetwork()
-                        .withIpamConfig(new ContainerNetwork.Ipam().withIpv4Address(nodeAddress(pnn))))
-                .exec();
+        exec(pnn, "iptables -D INPUT -i eth0 -j DROP && iptables -D OUTPUT -o eth0 -j DROP").orThrow();
     }
 
     // ---- logs ----

@@ -35,7 +35,7 @@ public final class SambaClusterExtension implements BeforeAllCallback, Parameter
         SambaCluster cluster = SambaCluster.start(ClusterSpec.defaults(nodes));
         LOG.info("{}: {}-node cluster up in {} s", context.getDisplayName(), nodes,
                 Duration.ofNanos(System.nanoTime() - t0).toSeconds());
-        context.getStore(NS).put(SambaCluster.class, (AutoCloseable) cluster::close);
+        // The store closes AutoCloseable values when the class is done: that removes the cluster.
         context.getStore(NS).put("cluster", cluster);
     }
 

@@ -30,6 +30,12 @@ cat >/etc/ctdb/ctdb.conf <<CONF
 	script log level = NOTICE
 CONF
 
+# A node that loses a recovery is banned; the default 300 s ban would outlast a
+# test, so keep it short on this test cluster.
+cat >/etc/ctdb/ctdb.tunables <<CONF
+RecoveryBanPeriod=15
+CONF
+
 if [ ! -f /etc/samba/smb.conf ]; then
   cat >/etc/samba/smb.conf <<CONF
 [global]
