@@ -87,7 +87,13 @@ public final class UnixSocketServer implements AutoCloseable {
                 socket = server.accept();
             } catch (IOException e) {
                 if (!closing) {
+                    // Out of descriptors and the like: say so, and do not spin while it lasts.
                     LOG.warn("accept on {} failed: {}", path, e.getMessage());
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException stop) {
+                        return;
+                    }
                 }
                 continue;
             }

@@ -127,6 +127,9 @@ public final class MetricsServer implements AutoCloseable {
                 HealthCheck.Status st;
                 try {
                     st = e.getValue().check();
+                    if (st == null || st.detail() == null) {
+                        st = HealthCheck.Status.down("check returned no status");
+                    }
                 } catch (RuntimeException ex) {
                     st = HealthCheck.Status.down("check failed: " + ex);
                 }
