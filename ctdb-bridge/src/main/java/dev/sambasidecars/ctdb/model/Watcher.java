@@ -16,6 +16,8 @@ public final class Watcher {
     private final Deque<ClusterUpdate> queue = new ArrayDeque<>();
     private final Runnable onResync;
     private boolean closed;
+    /** The sequence of the last resync snapshot queued: events up to it must not follow it. */
+    private long resyncedThrough = -1;
 
     /**
      * @param capacity updates held before the watcher counts as fallen behind
@@ -30,9 +32,15 @@ public final class Watcher {
         if (closed) {
             return;
         }
+        if (update.hasEvent() && update.getEvent().getSequence() <= resyncedThrough) {
+            // Already in the resync snapshot (a replay longer than the queue overflowed it).
+            return;
+        }
         if (queue.size() >= capacity) {
             queue.clear();
-            queue.add(ClusterUpdate.newBuilder().setSnapshot(snapshot.get()).setResync(true).build());
+            ClusterSnapshot s = snapshot.get();
+            resyncedThrough = s.getSequence();
+            queue.add(ClusterUpdate.newBuilder().setSnapshot(s).setResync(true).build());
             onResync.run();
             // The snapshot already includes the update that overflowed the queue.
             notifyAll();
