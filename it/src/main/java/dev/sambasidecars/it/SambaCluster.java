@@ -41,16 +41,16 @@ public final class SambaCluster implements AutoCloseable {
     private final ClusterSpec spec;
     private final String subnetPrefix;
     private final Network network;
-    private final Path sharedDir;
+    private final Path clusterDir;
     private final List<GenericContainer<?>> nodes = new ArrayList<>();
     private GenericContainer<?> client;
     private final DockerClient docker = DockerClientFactory.lazyClient();
 
-    private SambaCluster(ClusterSpec spec, String subnetPrefix, Network network, Path sharedDir) {
+    private SambaCluster(ClusterSpec spec, String subnetPrefix, Network network, Path clusterDir) {
         this.spec = spec;
         this.subnetPrefix = subnetPrefix;
         this.network = network;
-        this.sharedDir = sharedDir;
+        this.clusterDir = clusterDir;
     }
 
     /** Builds the image if needed, starts every container and waits until CTDB is healthy. */
@@ -60,7 +60,7 @@ public final class SambaCluster implements AutoCloseable {
         }
         String image = NodeImage.ensure();
         long t0 = System.nanoTime();
-        Path shared = Files.createTempDirectory("samba-sidecars-cluster");
+        Path dir = Files.createTempDirectory("samba-sidecars-cluster");
         SambaCluster c = null;
         for (int attempt = 0; c == null; attempt++) {
             String prefix = "172.30." + ThreadLocalRandom.current().nextInt(16, 250);
@@ -70,7 +70,7 @@ public final class SambaCluster implements AutoCloseable {
                     .build();
             try {
                 net.getId();
-                c = new SambaCluster(spec, prefix, net, shared);
+                c = new SambaCluster(spec, prefix, net, dir);
             } catch (RuntimeException overlap) {
                 net.close();
                 if (attempt >= 5) {
@@ -93,7 +93,8 @@ public final class SambaCluster implements AutoCloseable {
         byte[] nodeScript = resource("node/node-start.sh");
         for (int i = 0; i < spec.nodes(); i++) {
             nodes.add(container(image, "node" + i, nodeAddress(i))
-                    .withFileSystemBind(sharedDir.toString(), "/shared", BindMode.READ_WRITE)
+                    .withFileSystemBind(dir(sharedDirectory()), "/shared", BindMode.READ_WRITE)
+                    .withFileSystemBind(dir(socketDirectory(i)), "/run/samba-sidecars", BindMode.READ_WRITE)
                     .withCopyToContainer(Transferable.of(nodeScript, 0755), NODE_SCRIPT)
                     .withEnv("NODE_PNN", Integer.toString(i))
                     .withEnv("CLUSTER_NODES", String.join(",", nodeAddresses()))
@@ -197,7 +198,23 @@ public final class SambaCluster implements AutoCloseable {
 
     /** The host directory every node mounts at {@code /shared}. */
     public Path sharedDirectory() {
-        return sharedDir;
+        return clusterDir.resolve("shared");
+    }
+
+    /**
+     * The host directory node {@code pnn} mounts at {@code /run/samba-sidecars}: the sidecars'
+     * unix sockets there are reachable from the test JVM (same kernel, root on both sides).
+     */
+    public Path socketDirectory(int pnn) {
+        return clusterDir.resolve("node" + pnn).resolve("run");
+    }
+
+    private static String dir(Path p) {
+        try {
+            return Files.createDirectories(p).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     // ---- commands ----
@@ -306,6 +323,11 @@ public final class SambaCluster implements AutoCloseable {
         ctdb(pnn, "continue").orThrow();
     }
 
+    /** Restarts ctdbd and smbd on node {@code pnn} (the container and the sidecars stay). */
+    public void restartCtdb(int pnn) throws InterruptedException {
+        runNodeScripts(List.of(pnn));
+    }
+
     /** SIGKILL to the node's container: ctdbd and smbd die with it. */
     public void killNode(int pnn) {
         docker.killContainerCmd(nodes.get(pnn).getContainerId()).exec();
@@ -347,8 +369,12 @@ public final class SambaCluster implements AutoCloseable {
                     .getRunning())) {
                 continue;
             }
-            for (String log : List.of("/var/log/ctdb/log.ctdb", "/var/log/samba/log.smbd")) {
+            for (String log : List.of("/var/log/ctdb/log.ctdb", "/var/log/samba/log.smbd", "/var/log/ctdb-bridge.log",
+                    "/var/log/witness-daemon.log", "/var/log/persist-store.log")) {
                 ExecResult r = exec(i, "cat " + log + " 2>/dev/null");
+                if (!r.ok()) {
+                    continue;
+                }
                 Path out = dir.resolve("node" + i + "-" + Path.of(log).getFileName());
                 Files.writeString(out, r.stdout());
                 written.add(out);
@@ -386,7 +412,7 @@ public final class SambaCluster implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("removing network failed: {}", e.getMessage());
         }
-        deleteTree(sharedDir);
+        deleteTree(clusterDir);
     }
 
     private static void deleteTree(Path dir) {

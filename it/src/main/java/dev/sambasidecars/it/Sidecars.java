@@ -38,16 +38,48 @@ public final class Sidecars {
     public static List<Started> startAll(SambaCluster cluster) throws IOException {
         List<Started> out = new ArrayList<>();
         for (String launcher : available(cluster.spec().dist())) {
-            String module = launcher.equals("witness-daemon") ? "witness" : launcher;
-            int port = PORTS.get(launcher);
             for (int pnn = 0; pnn < cluster.size(); pnn++) {
-                cluster.exec(pnn, "nohup /opt/samba-sidecars/bin/" + launcher
-                        + " --set 'sidecar " + module + ":metrics address=0.0.0.0:" + port + "'"
-                        + " >/var/log/" + launcher + ".log 2>&1 &").orThrow();
-                out.add(new Started(pnn, launcher, "http://" + cluster.nodeAddress(pnn) + ":" + port + "/metrics"));
+                if (launcher.equals("ctdb-bridge")) {
+                    installEventScript(cluster, pnn);
+                }
+                out.add(start(cluster, pnn, launcher));
             }
         }
         return out;
+    }
+
+    /** The option prefix of a launcher's module. */
+    static String module(String launcher) {
+        return launcher.equals("witness-daemon") ? "witness" : launcher;
+    }
+
+    /**
+     * Starts {@code launcher} on node {@code pnn} in the background, metrics on the node
+     * address, log in {@code /var/log/<launcher>.log}, pid in {@code /run/<launcher>.pid}.
+     */
+    public static Started start(SambaCluster cluster, int pnn, String launcher, String... sets) {
+        int port = PORTS.get(launcher);
+        StringBuilder cmd = new StringBuilder("nohup /opt/samba-sidecars/bin/").append(launcher)
+                .append(" --set 'sidecar ").append(module(launcher)).append(":metrics address=0.0.0.0:").append(port)
+                .append("'");
+        for (String set : sets) {
+            cmd.append(" --set '").append(set).append("'");
+        }
+        cmd.append(" >>/var/log/").append(launcher).append(".log 2>&1 & echo $! >/run/").append(launcher).append(".pid");
+        cluster.exec(pnn, cmd.toString()).orThrow();
+        return new Started(pnn, launcher, "http://" + cluster.nodeAddress(pnn) + ":" + port + "/metrics");
+    }
+
+    /** Stops {@code launcher} on node {@code pnn} with SIGTERM and waits until it is gone. */
+    public static void stop(SambaCluster cluster, int pnn, String launcher) {
+        cluster.exec(pnn, "p=$(cat /run/" + launcher + ".pid 2>/dev/null) && kill $p 2>/dev/null; "
+                + "for i in $(seq 1 100); do kill -0 $p 2>/dev/null || exit 0; sleep 0.1; done; kill -9 $p").orThrow();
+    }
+
+    /** Enables the sidecars' CTDB event script on node {@code pnn}. */
+    public static void installEventScript(SambaCluster cluster, int pnn) {
+        cluster.exec(pnn, "ln -sf /opt/samba-sidecars/ctdb/events/legacy/95.samba-sidecars.script "
+                + "/etc/ctdb/events/legacy/95.samba-sidecars.script").orThrow();
     }
 
     /** Started daemons grouped by node, for printing. */

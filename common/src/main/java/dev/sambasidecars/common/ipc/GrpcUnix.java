@@ -36,6 +36,9 @@ public final class GrpcUnix {
 
     private GrpcUnix() {}
 
+    /** Longest a local call may run on after a stop was asked for. */
+    public static final Duration MAX_CALL_GRACE = Duration.ofSeconds(2);
+
     /** A running gRPC server on a unix socket; closing it stops the server and its threads. */
     public static final class UnixServer implements AutoCloseable {
         private final Server server;
@@ -52,10 +55,15 @@ public final class GrpcUnix {
             return path;
         }
 
-        /** Refuses new calls, waits up to {@code grace} for running ones, then cancels the rest. */
+        /**
+         * Refuses new calls, lets running unary calls finish for up to half of {@code grace}
+         * (at most {@link #MAX_CALL_GRACE}), then cancels what is left — long-lived streams
+         * such as watches are not work to drain: their clients reconnect.
+         */
         public void stop(Duration grace) throws InterruptedException {
             server.shutdown();
-            if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            long waitMs = Math.min(grace.toMillis() / 2, MAX_CALL_GRACE.toMillis());
+            if (!server.awaitTermination(waitMs, TimeUnit.MILLISECONDS)) {
                 server.shutdownNow().awaitTermination(1, TimeUnit.SECONDS);
             }
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);

@@ -89,11 +89,12 @@ public final class BridgeClient implements AutoCloseable {
             if (closed) {
                 return;
             }
-            long after = view == null ? 0 : view.snapshot().getSequence();
+            WatchRequest request = view == null ? WatchRequest.getDefaultInstance()
+                    : WatchRequest.newBuilder().setAfterSequence(view.snapshot().getSequence())
+                            .setStreamId(view.snapshot().getStreamId()).build();
             Context.CancellableContext ctx = Context.current().withCancellation();
             call = ctx;
-            ctx.run(() -> ClusterBridgeGrpc.newStub(channel).watch(
-                    WatchRequest.newBuilder().setAfterSequence(after).build(), new Observer(ctx)));
+            ctx.run(() -> ClusterBridgeGrpc.newStub(channel).watch(request, new Observer(ctx)));
         }
 
         private final class Observer implements StreamObserver<ClusterUpdate> {

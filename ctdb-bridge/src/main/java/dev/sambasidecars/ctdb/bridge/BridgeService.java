@@ -50,7 +50,7 @@ final class BridgeService extends ClusterBridgeGrpc.ClusterBridgeImplBase {
             w.close();
             model.unwatch(w);
         });
-        model.watch(w, request.getAfterSequence());
+        model.watch(w, request.getAfterSequence(), request.getStreamId());
         Thread.ofVirtual().name("watch-sender").start(() -> send(w, out));
     }
 

@@ -44,6 +44,11 @@ final class CtdbFollower implements AutoCloseable {
     private final TcpRegistry tcp;
     private final ClusterReader reader;
     private final BlockingQueue<Cause> causes = new ArrayBlockingQueue<>(4096);
+    /** When script-announced address changes are read again (ms after the call). */
+    static final long[] FOLLOW_UP_MS = {50, 250, 1000};
+    private final java.util.concurrent.ScheduledExecutorService followUps =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().daemon().name("ctdb-follow-up").factory());
     private final Thread thread;
     private volatile CtdbClient client;
     private volatile boolean running = true;
@@ -76,8 +81,22 @@ final class CtdbFollower implements AutoCloseable {
         return client() != null;
     }
 
-    /** Asks for a fresh look at the cluster; never blocks. */
+    /**
+     * Asks for a fresh look at the cluster; never blocks. An event-script call about an
+     * address comes while CTDB's event is still running — CTDB records the new owner only once
+     * the event finishes — so such a cause is looked at again a little later, keeping its
+     * original arrival time for the lag.
+     */
     void trigger(Cause cause) {
+        enqueue(cause);
+        if (cause.kind() == Trigger.TRIGGER_EVENT_SCRIPT && cause.detail().matches("(takeip|releaseip|updateip) .*")) {
+            for (long ms : FOLLOW_UP_MS) {
+                followUps.schedule(() -> enqueue(cause), ms, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private void enqueue(Cause cause) {
         if (!causes.offer(cause)) {
             // A full queue means a read is pending anyway; the oldest cause keeps the lag honest.
             LOG.debug("cause queue full; {} folded into the pending read", cause.detail());
@@ -208,6 +227,7 @@ final class CtdbFollower implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        followUps.shutdownNow();
         thread.interrupt();
         CtdbClient c = client;
         if (c != null) {

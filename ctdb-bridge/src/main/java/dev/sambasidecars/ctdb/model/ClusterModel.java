@@ -33,6 +33,7 @@ public final class ClusterModel {
         this.historySize = historySize;
         this.sink = sink;
         this.view = new ClusterView(ClusterSnapshot.newBuilder().setThisPnn(-1)
+                .setStreamId(java.util.UUID.randomUUID().toString())
                 .setTakenUnixNanos(Cause.Clock.unixNanos()).build());
     }
 
@@ -74,12 +75,13 @@ public final class ClusterModel {
 
     /**
      * Registers {@code watcher} and queues what it must see first: a snapshot, or — when
-     * {@code afterSequence} is non-zero and every later event is still in the history — those
-     * events. Both happen under the model's lock, so nothing falls between them.
+     * {@code afterSequence} is non-zero, belongs to this model's {@code streamId} and every
+     * later event is still in the history — those events. Both happen under the model's lock, so nothing falls between them.
      */
-    public synchronized void watch(Watcher watcher, long afterSequence) {
+    public synchronized void watch(Watcher watcher, long afterSequence, String streamId) {
         long current = view.snapshot().getSequence();
-        boolean replay = afterSequence > 0 && afterSequence <= current
+        boolean sameStream = streamId.equals(view.snapshot().getStreamId());
+        boolean replay = sameStream && afterSequence > 0 && afterSequence <= current
                 && (afterSequence == current || (!history.isEmpty() && history.peekFirst().getSequence() <= afterSequence + 1));
         if (replay) {
             for (ClusterEvent e : history) {

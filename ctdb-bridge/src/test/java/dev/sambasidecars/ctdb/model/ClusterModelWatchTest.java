@@ -70,7 +70,7 @@ class ClusterModelWatchTest {
         start();
         Watcher w = new Watcher(100, () -> {});
 
-        model.watch(w, 0);
+        model.watch(w, 0, model.snapshot().getStreamId());
 
         List<ClusterUpdate> got = drain(w);
         assertEquals(1, got.size());
@@ -89,9 +89,27 @@ class ClusterModelWatchTest {
         long current = model.snapshot().getSequence();
         Watcher w = new Watcher(100, () -> {});
 
-        model.watch(w, current - 3);
+        model.watch(w, current - 3, model.snapshot().getStreamId());
 
         assertEquals(List.of(current - 2, current - 1, current), sequences(drain(w)));
+    }
+
+    @Test
+    void resumingFromAnotherBridgeProcessGetsASnapshotNotItsEvents() throws Exception {
+        // A restarted bridge numbers from scratch: sequence 3 of the old process means nothing here.
+        start();
+        for (int i = 0; i < 6; i++) {
+            bump();
+        }
+        long current = model.snapshot().getSequence();
+        Watcher w = new Watcher(100, () -> {});
+
+        model.watch(w, current - 3, "some-other-bridge-process");
+
+        List<ClusterUpdate> got = drain(w);
+        assertEquals(1, got.size());
+        assertTrue(got.getFirst().hasSnapshot() && got.getFirst().getResync(), got.toString());
+        assertEquals(current, got.getFirst().getSnapshot().getSequence());
     }
 
     @Test
@@ -104,7 +122,7 @@ class ClusterModelWatchTest {
         Watcher w = new Watcher(100, () -> {});
 
         // The history holds the last 5 events: current-4 .. current, so "after current-5" still replays.
-        model.watch(w, current - HISTORY);
+        model.watch(w, current - HISTORY, model.snapshot().getStreamId());
 
         assertEquals(List.of(current - 4, current - 3, current - 2, current - 1, current), sequences(drain(w)));
     }
@@ -118,7 +136,7 @@ class ClusterModelWatchTest {
         long current = model.snapshot().getSequence();
         Watcher w = new Watcher(100, () -> {});
 
-        model.watch(w, current - HISTORY - 1);
+        model.watch(w, current - HISTORY - 1, model.snapshot().getStreamId());
 
         List<ClusterUpdate> got = drain(w);
         assertEquals(1, got.size());
@@ -134,7 +152,7 @@ class ClusterModelWatchTest {
         long current = model.snapshot().getSequence();
         Watcher w = new Watcher(100, () -> {});
 
-        model.watch(w, current);
+        model.watch(w, current, model.snapshot().getStreamId());
         assertEquals(List.of(), drain(w));
 
         bump();
@@ -147,7 +165,7 @@ class ClusterModelWatchTest {
         start();
         Watcher w = new Watcher(100, () -> {});
 
-        model.watch(w, model.snapshot().getSequence() + 10);
+        model.watch(w, model.snapshot().getSequence() + 10, model.snapshot().getStreamId());
 
         List<ClusterUpdate> got = drain(w);
         assertEquals(1, got.size());
@@ -159,7 +177,7 @@ class ClusterModelWatchTest {
     void liveEventsFollowTheSnapshot() throws Exception {
         start();
         Watcher w = new Watcher(100, () -> {});
-        model.watch(w, 0);
+        model.watch(w, 0, model.snapshot().getStreamId());
         long current = model.snapshot().getSequence();
 
         bump();
@@ -178,7 +196,7 @@ class ClusterModelWatchTest {
         start();
         AtomicInteger resyncs = new AtomicInteger();
         Watcher w = new Watcher(2, resyncs::incrementAndGet);
-        model.watch(w, 0); // queue: snapshot
+        model.watch(w, 0, model.snapshot().getStreamId()); // queue: snapshot
         bump(); // queue: snapshot, event (full)
         assertEquals(0, resyncs.get());
 
@@ -213,7 +231,7 @@ class ClusterModelWatchTest {
         AtomicInteger resyncs = new AtomicInteger();
         Watcher w = new Watcher(2, resyncs::incrementAndGet);
 
-        model.watch(w, current - 4);
+        model.watch(w, current - 4, model.snapshot().getStreamId());
 
         List<ClusterUpdate> got = drain(w);
         assertEquals(1, got.size(), "updates: " + sequences(got));
@@ -227,8 +245,8 @@ class ClusterModelWatchTest {
         start();
         Watcher closed = new Watcher(100, () -> {});
         Watcher gone = new Watcher(100, () -> {});
-        model.watch(closed, 0);
-        model.watch(gone, 0);
+        model.watch(closed, 0, model.snapshot().getStreamId());
+        model.watch(gone, 0, model.snapshot().getStreamId());
         drain(gone);
         closed.close();
         model.unwatch(gone);
@@ -245,7 +263,7 @@ class ClusterModelWatchTest {
     void takeWaitsForAnEventFromAnotherThread() throws Exception {
         start();
         Watcher w = new Watcher(100, () -> {});
-        model.watch(w, model.snapshot().getSequence());
+        model.watch(w, model.snapshot().getSequence(), model.snapshot().getStreamId());
         Thread t = Thread.ofVirtual().start(() -> {
             try {
                 Thread.sleep(100);
@@ -294,7 +312,7 @@ class ClusterModelWatchTest {
 
     private void checkApplicable(int capacity, long after, int later, String what) throws Exception {
         Watcher w = new Watcher(capacity, () -> {});
-        model.watch(w, after);
+        model.watch(w, after, model.snapshot().getStreamId());
         for (int i = 0; i < later; i++) {
             bump();
         }

@@ -29,9 +29,9 @@ final class Fixtures {
         return new Observation(true, thisPnn, nodes, ips, false, "RUNNING");
     }
 
-    /** The snapshot without its wall-clock stamp, which differs on every read. */
+    /** Without what differs between two equal states: when it was taken and which process numbered it. */
     static ClusterSnapshot timeless(ClusterSnapshot s) {
-        return s.toBuilder().clearTakenUnixNanos().build();
+        return s.toBuilder().clearTakenUnixNanos().clearStreamId().build();
     }
 
     /** IPv4 before IPv6, then numerically: CTDB's order, computed here independently. */
