@@ -47,9 +47,18 @@ public final class Demo {
             out.println("This version provides no sidecar daemon yet, only sidecarctl "
                     + "(/opt/samba-sidecars/bin/sidecarctl in every container).");
         } else {
-            Thread.sleep(3000);
             Sidecars.byNode(started).forEach((pnn, list) -> list.forEach(s ->
                     out.printf("node %d  %-18s %s%n", pnn, s.launcher(), s.metricsUrl())));
+            if (started.stream().anyMatch(s -> s.launcher().equals("ctdb-bridge"))) {
+                SambaCluster.awaitCondition("ctdb-bridge on node 0", Duration.ofSeconds(60), () -> cluster.exec(0,
+                        "/opt/samba-sidecars/bin/sidecarctl cluster status >/dev/null 2>&1").ok());
+                out.println("\n== sidecarctl cluster status (node 0)");
+                out.println(cluster.exec(0, "/opt/samba-sidecars/bin/sidecarctl cluster status").stdout());
+                out.println("Watch it live:  docker exec -it " + cluster.containerName(0)
+                        + " /opt/samba-sidecars/bin/sidecarctl cluster watch");
+                out.println("and move an address from another shell:  docker exec " + cluster.containerName(0)
+                        + " ctdb disable   (then: ctdb enable)");
+            }
         }
         out.println();
         out.println("== sidecarctl status (node 0)");

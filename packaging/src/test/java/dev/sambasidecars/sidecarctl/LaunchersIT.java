@@ -46,7 +46,7 @@ class LaunchersIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"witness-daemon", "ctdb-bridge", "persist-store", "fdpass-broker", "smbd-direct-proxy"})
+    @ValueSource(strings = {"witness-daemon", "persist-store", "fdpass-broker", "smbd-direct-proxy"})
     void daemonNotBuiltYetSaysSoAndExitsTwo(String launcher) throws Exception {
         Run r = run(Map.of("PATH", "/usr/bin:/bin"), DIST.resolve("bin/" + launcher).toString(), "--help");
         assertEquals(2, r.exit());
@@ -72,6 +72,39 @@ class LaunchersIT {
         assertTrue(r.err().contains("sidecarctl needs Java 25 or newer"), r.err());
         assertTrue(r.err().contains(java + " (Java 17)"), r.err());
         assertTrue(!r.err().contains("this is not the java to run"), "the old runtime was not started");
+    }
+
+    @Test
+    void ctdbBridgeLauncherAnswersHelpAndVersion() throws Exception {
+        Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "JAVA_HOME", JDK);
+        Run h = run(env, DIST.resolve("bin/ctdb-bridge").toString(), "--help");
+        assertEquals(0, h.exit(), h.err());
+        assertTrue(h.out().contains("Usage: ctdb-bridge") && h.out().contains("--config") && h.out().contains("Exit status"),
+                h.out());
+        Run v = run(env, DIST.resolve("bin/ctdb-bridge").toString(), "--version");
+        assertEquals(0, v.exit(), v.err());
+        assertTrue(v.out().startsWith("ctdb-bridge (samba-sidecars) " + VERSION), v.out());
+    }
+
+    @Test
+    void ctdbBridgeOptionsAreCheckedLikeEveryOther() throws Exception {
+        Path conf = tmp.resolve("smb.conf");
+        Files.writeString(conf, "[global]\n\tsidecar ctdb-bridge:poll interval = 500ms\n"
+                + "\tsidecar ctdb-bridge:fail monitor when down = ctdb-bridge, witness\n");
+        Run ok = sidecarctl("config", "check", "--config", conf.toString(), "--changed");
+        assertEquals(0, ok.exit(), ok.err());
+        assertTrue(ok.out().contains("sidecar ctdb-bridge:poll interval = 500ms"), ok.out());
+        assertTrue(ok.out().contains("sidecar ctdb-bridge:fail monitor when down = ctdb-bridge, witness"), ok.out());
+        Files.writeString(conf, "[global]\n\tsidecar ctdb-bridge:fail monitor when down = smbd\n");
+        Run bad = sidecarctl("config", "check", "--config", conf.toString());
+        assertEquals(2, bad.exit(), bad.out());
+        assertTrue(bad.err().contains(conf + ":2") && bad.err().contains("one of ctdb-bridge, witness"), bad.err());
+    }
+
+    @Test
+    void eventScriptIsShippedExecutable() {
+        Path script = DIST.resolve("ctdb/events/legacy/95.samba-sidecars.script");
+        assertTrue(Files.isExecutable(script), script + " is executable");
     }
 
     @Test

@@ -69,10 +69,16 @@ fi
 chmod 0755 /shared
 chmod 1777 /shared/data
 
-# ctdbd daemonises itself; a restart of the container starts from a clean slate.
-pkill -x smbd 2>/dev/null || true
-pkill -x ctdbd 2>/dev/null || true
-rm -f /run/ctdb/ctdbd.socket
+# ctdbd daemonises itself. Whatever is left of an earlier ctdbd or smbd on this
+# node (a restart of ctdbd alone, or of the container) goes first, helpers too.
+pkill -9 -x smbd 2>/dev/null || true
+pkill -9 -f '^(/usr/sbin/)?ctdbd' 2>/dev/null || true
+pkill -9 -f 'ctdb-(eventd|recoverd)' 2>/dev/null || true
+for _ in $(seq 1 50); do
+  pgrep -f 'ctdbd|ctdb-eventd|ctdb-recoverd' >/dev/null || break
+  sleep 0.1
+done
+rm -f /run/ctdb/ctdbd.socket /run/ctdb/ctdbd.pid
 ctdbd
 
 for _ in $(seq 1 120); do
