@@ -30,6 +30,7 @@ public final class BridgeClient implements AutoCloseable {
     public static final String SOCKET_NAME = "ctdb-bridge.sock";
 
     private final ManagedChannel channel;
+    private volatile boolean clientClosed;
     private final ScheduledExecutorService retry = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("bridge-client-retry").factory());
 
@@ -122,7 +123,9 @@ public final class BridgeClient implements AutoCloseable {
                         LOG.warn("cluster stream out of order ({}); asking for a fresh snapshot", gap.getMessage());
                         view = null;
                         ctx.cancel(gap);
-                        retry.execute(Watch.this::open);
+                        if (!clientClosed) {
+                            retry.execute(Watch.this::open);
+                        }
                         return;
                     }
                     backoffMs = MIN_BACKOFF_MS;
@@ -142,13 +145,17 @@ public final class BridgeClient implements AutoCloseable {
         }
 
         private synchronized void ended(Context.CancellableContext ctx, String why) {
-            if (closed || call != ctx) {
+            if (closed || clientClosed || call != ctx) {
                 return;
             }
             listener.onDisconnected(why);
             long delay = backoffMs;
             backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
-            retry.schedule(this::open, delay, TimeUnit.MILLISECONDS);
+            try {
+                retry.schedule(this::open, delay, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException clientClosing) {
+                // the client is being closed: nothing to reconnect
+            }
         }
 
         @Override
@@ -162,7 +169,8 @@ public final class BridgeClient implements AutoCloseable {
 
     @Override
     public void close() {
-        retry.shutdownNow();
+        clientClosed = true;
         channel.shutdownNow();
+        retry.shutdownNow();
     }
 }
