@@ -269,6 +269,17 @@ public final class SambaCluster implements AutoCloseable {
         throw new AssertionError("no node answers 'ctdb ip all'");
     }
 
+    /** The pnn of the cluster leader (CTDB's recovery master) as node {@code pnn} sees it. */
+    public int leader(int pnn) {
+        String out = ctdb(pnn, "status").orThrow().stdout();
+        for (String line : out.split("\n")) {
+            if (line.startsWith("Leader:") || line.startsWith("Recovery master:")) {
+                return Integer.parseInt(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        throw new AssertionError("no leader in 'ctdb status':\n" + out);
+    }
+
     /** Waits until every node is OK and every public IP has an owner. */
     public void awaitHealthy(Duration timeout) throws InterruptedException {
         awaitCondition("cluster healthy", timeout, this::healthy);
