@@ -18,6 +18,8 @@ public final class FaultStatus {
     public static final int ACCESS_DENIED = 0x00000005;
     /** The security package failed the PDU (RPC_S_SEC_PKG_ERROR). */
     public static final int SECURITY_PACKAGE_ERROR = 0x00000721;
+    /** A failure in the server that no other status names. */
+    public static final int OTHER = 0x00000001;
     /** The call was cancelled (RPC_S_CALL_CANCELLED). */
     public static final int CALL_CANCELLED = 0x0000071A;
 }

@@ -1,0 +1,289 @@
+package dev.sambasidecars.witness.msrpce;
+
+import dev.sambasidecars.witness.msrpce.Pdu.BindPdu;
+import dev.sambasidecars.witness.msrpce.Pdu.ContextElement;
+import dev.sambasidecars.witness.msrpce.Pdu.ContextResult;
+import dev.sambasidecars.witness.msrpce.Pdu.RequestPdu;
+import dev.sambasidecars.witness.ndr.NdrException;
+import dev.sambasidecars.witness.ndr.NdrSyntax;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: binds presentation contexts, reassembles request fragments, runs each
+ * call on its own virtual thread, and fragments responses to the negotiated size. A PDU that
+ * breaks the protocol gets a fault (when it names a call) and ends the association; a call that
+ * fails gets a fault with its status and the association goes on.
+ */
+final class Association {
+    private static final Logger LOG = LoggerFactory.getLogger(Association.class);
+
+    /** Fragment sizes this server offers (the usual 5840 of Windows and Samba). */
+    static final int MAX_FRAG = 5840;
+    /** Largest reassembled request stub accepted. */
+    static final int MAX_REQUEST = 4 * 1024 * 1024;
+
+    private record BoundContext(RpcInterface iface, NdrSyntax syntax) {}
+
+    private final Socket socket;
+    private final RpcServer server;
+    private final OutputStream out;
+    private final Map<Integer, BoundContext> contexts = new ConcurrentHashMap<>();
+    private final Map<Integer, ByteArrayOutputStream> partial = new ConcurrentHashMap<>();
+    private final Map<Integer, CallContext> running = new ConcurrentHashMap<>();
+    private final List<Runnable> closers = new CopyOnWriteArrayList<>();
+    private int maxXmit = MAX_FRAG;
+    private int maxRecv = MAX_FRAG;
+    private int group;
+    private volatile boolean closed;
+
+    Association(Socket socket, RpcServer server) throws IOException {
+        this.socket = socket;
+        this.server = server;
+        this.out = socket.getOutputStream();
+    }
+
+    InetSocketAddress peer() {
+        return (InetSocketAddress) socket.getRemoteSocketAddress();
+    }
+
+    InetSocketAddress local() {
+        return (InetSocketAddress) socket.getLocalSocketAddress();
+    }
+
+    int group() {
+        return group;
+    }
+
+    String user() {
+        return null;
+    }
+
+    int authLevel() {
+        return AuthTrailer.LEVEL_NONE;
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    void onClose(Runnable r) {
+        closers.add(r);
+    }
+
+    /** Serves the connection until it closes. */
+    void run() {
+        FragmentReader reader;
+        try {
+            reader = new FragmentReader(socket.getInputStream());
+        } catch (IOException e) {
+            close();
+            return;
+        }
+        try {
+            while (!closed) {
+                byte[] frag = reader.next(contexts.isEmpty() ? MAX_FRAG : maxRecv);
+                handle(PduDecoder.decode(frag));
+            }
+        } catch (EOFException | SocketTimeoutException e) {
+            LOG.debug("association with {} ended: {}", peer(), e.getMessage());
+        } catch (RpcProtocolException e) {
+            server.protocolError(e);
+            LOG.info("closing association with {}: {}", peer(), e.getMessage());
+        } catch (IOException e) {
+            LOG.debug("association with {} failed: {}", peer(), e.getMessage());
+        } finally {
+            close();
+        }
+    }
+
+    private void handle(Pdu pdu) throws IOException, RpcProtocolException {
+        switch (pdu) {
+            case BindPdu b when b.header().type() == PduType.BIND -> bind(b);
+            case BindPdu b -> alterContext(b);
+            case RequestPdu r -> request(r);
+            case Pdu.ControlPdu c when c.header().type() == PduType.CO_CANCEL || c.header().type() == PduType.ORPHANED -> {
+                CallContext call = running.get(c.header().callId());
+                if (call != null) {
+                    call.cancel();
+                }
+                partial.remove(c.header().callId());
+            }
+            default -> throw new CorruptPduException("unexpected PDU type " + pdu.header().type() + " from a client");
+        }
+    }
+
+    private void bind(BindPdu b) throws IOException, RpcProtocolException {
+        if (!contexts.isEmpty()) {
+            throw new CorruptPduException("second bind on one association");
+        }
+        group = b.assocGroupId() == 0 ? server.newAssociationGroup() : b.assocGroupId();
+        maxXmit = Math.min(MAX_FRAG, Math.max(PduHeader.SIZE + 64, b.maxRecvFrag()));
+        maxRecv = Math.min(MAX_FRAG, Math.max(PduHeader.SIZE + 64, b.maxXmitFrag()));
+        List<ContextResult> results = negotiate(b.contexts());
+        send(PduEncoder.bindAck(PduType.BIND_ACK, b.header().callId(), PduType.FIRST_FRAG | PduType.LAST_FRAG,
+                maxXmit, maxRecv, group, Integer.toString(local().getPort()), results, null));
+    }
+
+    private void alterContext(BindPdu b) throws IOException {
+        List<ContextResult> results = negotiate(b.contexts());
+        send(PduEncoder.bindAck(PduType.ALTER_CONTEXT_RESP, b.header().callId(),
+                PduType.FIRST_FRAG | PduType.LAST_FRAG, maxXmit, maxRecv, group, "", results, null));
+    }
+
+    private List<ContextResult> negotiate(List<ContextElement> offered) {
+        List<ContextResult> results = new ArrayList<>();
+        for (ContextElement c : offered) {
+            SyntaxId abs = c.abstractSyntax();
+            SyntaxId feature = c.transferSyntaxes().stream().filter(SyntaxId::isBindTimeFeatureNegotiation)
+                    .findFirst().orElse(null);
+            if (feature != null) {
+                // Bind time feature negotiation rides in a transfer syntax (MS-RPCE 3.3.1.5.3). Only
+                // "keep connection on orphan" (0x2) is granted: security contexts are never multiplexed.
+                results.add(new ContextResult(ContextResult.NEGOTIATE_ACK, feature.featureBits() & 0x2, SyntaxId.NONE));
+                continue;
+            }
+            RpcInterface iface = server.lookup(abs);
+            if (iface == null) {
+                results.add(new ContextResult(ContextResult.PROVIDER_REJECTION,
+                        ContextResult.ABSTRACT_SYNTAX_NOT_SUPPORTED, SyntaxId.NONE));
+                continue;
+            }
+            SyntaxId chosen = c.transferSyntaxes().contains(SyntaxId.NDR64) ? SyntaxId.NDR64
+                    : c.transferSyntaxes().contains(SyntaxId.NDR32) ? SyntaxId.NDR32 : null;
+            if (chosen == null) {
+                results.add(new ContextResult(ContextResult.PROVIDER_REJECTION,
+                        ContextResult.TRANSFER_SYNTAXES_NOT_SUPPORTED, SyntaxId.NONE));
+                continue;
+            }
+            contexts.put(c.contextId(), new BoundContext(iface, chosen == SyntaxId.NDR64 ? NdrSyntax.NDR64 : NdrSyntax.NDR32));
+            results.add(new ContextResult(ContextResult.ACCEPTANCE, 0, chosen));
+        }
+        return results;
+    }
+
+    private void request(RequestPdu r) throws IOException, RpcProtocolException {
+        int callId = r.header().callId();
+        if (contexts.isEmpty()) {
+            throw new CorruptPduException("request before bind");
+        }
+        if (r.header().has(PduType.FIRST_FRAG)) {
+            partial.put(callId, new ByteArrayOutputStream());
+        }
+        ByteArrayOutputStream acc = partial.get(callId);
+        if (acc == null) {
+            throw new CorruptPduException("fragment of call " + callId + " without its first fragment");
+        }
+        if (acc.size() + r.stub().length > MAX_REQUEST) {
+            partial.remove(callId);
+            throw new PduTooLongException("request of call " + callId, acc.size() + (long) r.stub().length, MAX_REQUEST);
+        }
+        acc.writeBytes(r.stub());
+        if (!r.header().has(PduType.LAST_FRAG)) {
+            return;
+        }
+        partial.remove(callId);
+        BoundContext ctx = contexts.get(r.contextId());
+        if (ctx == null) {
+            fault(callId, r.contextId(), FaultStatus.UNKNOWN_INTERFACE);
+            return;
+        }
+        if (r.opnum() >= ctx.iface().opnumCount()) {
+            fault(callId, r.contextId(), FaultStatus.OP_RANGE_ERROR);
+            return;
+        }
+        CallContext call = new CallContext(callId, this);
+        running.put(callId, call);
+        byte[] stub = acc.toByteArray();
+        Thread.ofVirtual().name("rpc-call-" + callId).start(() -> execute(call, ctx, r, stub));
+    }
+
+    private void execute(CallContext call, BoundContext ctx, RequestPdu r, byte[] stub) {
+        int callId = call.callId();
+        try {
+            byte[] result = ctx.iface().invoke(call, r.opnum(), stub, ctx.syntax());
+            if (!closed) {
+                respond(callId, r.contextId(), result);
+            }
+        } catch (NdrException e) {
+            LOG.info("call {} opnum {} from {}: bad stub: {}", callId, r.opnum(), peer(), e.getMessage());
+            faultQuietly(callId, r.contextId(), FaultStatus.BAD_STUB_DATA);
+        } catch (RpcFaultException e) {
+            faultQuietly(callId, r.contextId(), e.status());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            LOG.debug("response to call {} not sent: {}", callId, e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("call {} opnum {} of {} failed: {}", callId, r.opnum(), ctx.iface().syntax(), e.toString());
+            faultQuietly(callId, r.contextId(), FaultStatus.OTHER);
+        } finally {
+            running.remove(callId);
+        }
+    }
+
+    /** Sends {@code stub} in as many response fragments as max_xmit_frag requires. */
+    private void respond(int callId, int contextId, byte[] stub) throws IOException {
+        int room = (maxXmit - PduHeader.SIZE - 8) & ~7;
+        int off = 0;
+        do {
+            int n = Math.min(room, stub.length - off);
+            int flags = (off == 0 ? PduType.FIRST_FRAG : 0) | (off + n == stub.length ? PduType.LAST_FRAG : 0);
+            byte[] chunk = java.util.Arrays.copyOfRange(stub, off, off + n);
+            send(PduEncoder.response(callId, flags, stub.length - off, contextId, chunk, null));
+            off += n;
+        } while (off < stub.length);
+    }
+
+    private void fault(int callId, int contextId, int status) throws IOException {
+        server.fault(status);
+        send(PduEncoder.fault(callId, contextId, status, true));
+    }
+
+    private void faultQuietly(int callId, int contextId, int status) {
+        try {
+            fault(callId, contextId, status);
+        } catch (IOException e) {
+            LOG.debug("fault for call {} not sent: {}", callId, e.getMessage());
+        }
+    }
+
+    private void send(byte[] frag) throws IOException {
+        synchronized (out) {
+            out.write(frag);
+            out.flush();
+        }
+    }
+
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        for (Runnable r : closers) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.warn("rundown after {} failed: {}", peer(), e.toString());
+            }
+        }
+        server.closed(this);
+    }
+}
