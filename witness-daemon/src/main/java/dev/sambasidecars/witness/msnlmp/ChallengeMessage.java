@@ -9,80 +9,80 @@ import java.nio.charset.StandardCharsets;
  */
 public final class ChallengeMessage {
 
-  /** MessageType of a CHALLENGE_MESSAGE. */
-  public static final int TYPE = 2;
-  /** Fixed header size including Version; the payload starts here. */
-  static final int HEADER_LENGTH = 56;
+    /** MessageType of a CHALLENGE_MESSAGE. */
+    public static final int TYPE = 2;
+    /** Fixed header size including Version; the payload starts here. */
+    static final int HEADER_LENGTH = 56;
 
-  private final int flags;
-  private final String targetName;
-  private final byte[] serverChallenge;
-  private final AvPairs targetInfo;
-  private final NtlmVersion version;
+    private final int flags;
+    private final String targetName;
+    private final byte[] serverChallenge;
+    private final AvPairs targetInfo;
+    private final NtlmVersion version;
 
-  /**
-   * Describes a CHALLENGE_MESSAGE.
-   *
-   * @param flags the NegotiateFlags to send
-   * @param targetName sent as UTF-16LE; empty when the client did not set REQUEST_TARGET
-   * @param serverChallenge the 8-byte nonce
-   * @param targetInfo sent when {@link NegotiateFlags#TARGET_INFO} is in {@code flags}
-   * @param version sent when {@link NegotiateFlags#VERSION} is in {@code flags}; the field is
-   *     all zero otherwise, as 2.2.1.2 requires
-   */
-  public ChallengeMessage(int flags, String targetName, byte[] serverChallenge,
-      AvPairs targetInfo, NtlmVersion version) {
-    if (serverChallenge.length != 8) {
-      throw new IllegalArgumentException("ServerChallenge must be 8 bytes");
+    /**
+     * Describes a CHALLENGE_MESSAGE.
+     *
+     * @param flags the NegotiateFlags to send
+     * @param targetName sent as UTF-16LE; empty when the client did not set REQUEST_TARGET
+     * @param serverChallenge the 8-byte nonce
+     * @param targetInfo sent when {@link NegotiateFlags#TARGET_INFO} is in {@code flags}
+     * @param version sent when {@link NegotiateFlags#VERSION} is in {@code flags}; the field is
+     *     all zero otherwise, as 2.2.1.2 requires
+     */
+    public ChallengeMessage(int flags, String targetName, byte[] serverChallenge,
+            AvPairs targetInfo, NtlmVersion version) {
+        if (serverChallenge.length != 8) {
+            throw new IllegalArgumentException("ServerChallenge must be 8 bytes");
+        }
+        if (NegotiateFlags.has(flags, NegotiateFlags.TARGET_INFO) && targetInfo == null) {
+            throw new IllegalArgumentException("TARGET_INFO flag without TargetInfo");
+        }
+        if (NegotiateFlags.has(flags, NegotiateFlags.VERSION) && version == null) {
+            throw new IllegalArgumentException("VERSION flag without a version");
+        }
+        this.flags = flags;
+        this.targetName = targetName == null ? "" : targetName;
+        this.serverChallenge = serverChallenge.clone();
+        this.targetInfo = targetInfo;
+        this.version = version;
     }
-    if (NegotiateFlags.has(flags, NegotiateFlags.TARGET_INFO) && targetInfo == null) {
-      throw new IllegalArgumentException("TARGET_INFO flag without TargetInfo");
+
+    /** The NegotiateFlags this message carries. */
+    public int flags() {
+        return flags;
     }
-    if (NegotiateFlags.has(flags, NegotiateFlags.VERSION) && version == null) {
-      throw new IllegalArgumentException("VERSION flag without a version");
+
+    /** The 8-byte server challenge (a copy). */
+    public byte[] serverChallenge() {
+        return serverChallenge.clone();
     }
-    this.flags = flags;
-    this.targetName = targetName == null ? "" : targetName;
-    this.serverChallenge = serverChallenge.clone();
-    this.targetInfo = targetInfo;
-    this.version = version;
-  }
 
-  /** The NegotiateFlags this message carries. */
-  public int flags() {
-    return flags;
-  }
-
-  /** The 8-byte server challenge (a copy). */
-  public byte[] serverChallenge() {
-    return serverChallenge.clone();
-  }
-
-  /** The TargetInfo sent, or null when the TARGET_INFO flag is clear. */
-  public AvPairs targetInfo() {
-    return NegotiateFlags.has(flags, NegotiateFlags.TARGET_INFO) ? targetInfo : null;
-  }
-
-  /** The wire form. */
-  public byte[] encode() {
-    byte[] name = targetName.getBytes(StandardCharsets.UTF_16LE);
-    AvPairs info = targetInfo();
-    byte[] infoBytes = info == null ? new byte[0] : info.encode();
-    int nameOffset = HEADER_LENGTH;
-    int infoOffset = nameOffset + name.length;
-    NtlmBuffer.Writer w = new NtlmBuffer.Writer();
-    w.bytes(NtlmBuffer.SIGNATURE).u32(TYPE);
-    w.payloadField(name.length, nameOffset);
-    w.u32(flags);
-    w.bytes(serverChallenge);
-    w.u64(0); // Reserved
-    w.payloadField(infoBytes.length, infoOffset);
-    if (NegotiateFlags.has(flags, NegotiateFlags.VERSION)) {
-      version.write(w);
-    } else {
-      w.u64(0);
+    /** The TargetInfo sent, or null when the TARGET_INFO flag is clear. */
+    public AvPairs targetInfo() {
+        return NegotiateFlags.has(flags, NegotiateFlags.TARGET_INFO) ? targetInfo : null;
     }
-    w.bytes(name).bytes(infoBytes);
-    return w.toByteArray();
-  }
+
+    /** The wire form. */
+    public byte[] encode() {
+        byte[] name = targetName.getBytes(StandardCharsets.UTF_16LE);
+        AvPairs info = targetInfo();
+        byte[] infoBytes = info == null ? new byte[0] : info.encode();
+        int nameOffset = HEADER_LENGTH;
+        int infoOffset = nameOffset + name.length;
+        NtlmBuffer.Writer w = new NtlmBuffer.Writer();
+        w.bytes(NtlmBuffer.SIGNATURE).u32(TYPE);
+        w.payloadField(name.length, nameOffset);
+        w.u32(flags);
+        w.bytes(serverChallenge);
+        w.u64(0); // Reserved
+        w.payloadField(infoBytes.length, infoOffset);
+        if (NegotiateFlags.has(flags, NegotiateFlags.VERSION)) {
+            version.write(w);
+        } else {
+            w.u64(0);
+        }
+        w.bytes(name).bytes(infoBytes);
+        return w.toByteArray();
+    }
 }

@@ -6,15 +6,15 @@ package dev.sambasidecars.witness.msnlmp;
  * signature ({@link NtlmAuthenticationException}).
  */
 public abstract sealed class NtlmException extends Exception
-    permits NtlmProtocolException, NtlmAuthenticationException {
+        permits NtlmProtocolException, NtlmAuthenticationException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  NtlmException(String message) {
-    super(message);
-  }
+    NtlmException(String message) {
+        super(message);
+    }
 
-  NtlmException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    NtlmException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -22,54 +22,54 @@ import java.util.random.RandomGenerator;
  * @param random source of server challenges; must be a CSPRNG outside tests
  */
 public record NtlmServerConfig(String nbDomainName, String nbComputerName, String dnsDomainName,
-    String dnsComputerName, NtlmVersion version, boolean sendTimestamp,
-    Duration challengeLifetime, Clock clock, RandomGenerator random) {
+        String dnsComputerName, NtlmVersion version, boolean sendTimestamp,
+        Duration challengeLifetime, Clock clock, RandomGenerator random) {
 
-  /** Samba's hard limit between NEGOTIATE and AUTHENTICATE (auth/ntlmssp/ntlmssp_server.c). */
-  public static final Duration DEFAULT_CHALLENGE_LIFETIME = Duration.ofMinutes(30);
+    /** Samba's hard limit between NEGOTIATE and AUTHENTICATE (auth/ntlmssp/ntlmssp_server.c). */
+    public static final Duration DEFAULT_CHALLENGE_LIFETIME = Duration.ofMinutes(30);
 
-  /** Checks the mandatory fields. */
-  public NtlmServerConfig {
-    Objects.requireNonNull(nbDomainName, "nbDomainName");
-    Objects.requireNonNull(nbComputerName, "nbComputerName");
-    Objects.requireNonNull(version, "version");
-    Objects.requireNonNull(clock, "clock");
-    Objects.requireNonNull(random, "random");
-    Objects.requireNonNull(challengeLifetime, "challengeLifetime");
-    if (challengeLifetime.isNegative() || challengeLifetime.isZero()) {
-      throw new IllegalArgumentException("challengeLifetime must be positive");
+    /** Checks the mandatory fields. */
+    public NtlmServerConfig {
+        Objects.requireNonNull(nbDomainName, "nbDomainName");
+        Objects.requireNonNull(nbComputerName, "nbComputerName");
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(random, "random");
+        Objects.requireNonNull(challengeLifetime, "challengeLifetime");
+        if (challengeLifetime.isNegative() || challengeLifetime.isZero()) {
+            throw new IllegalArgumentException("challengeLifetime must be positive");
+        }
     }
-  }
 
-  /** Names as given, Samba's VERSION, timestamps on, 30 minutes, system clock, SecureRandom. */
-  public static NtlmServerConfig of(String nbDomainName, String nbComputerName,
-      String dnsDomainName, String dnsComputerName) {
-    return new NtlmServerConfig(nbDomainName, nbComputerName, dnsDomainName, dnsComputerName,
-        NtlmVersion.DEFAULT, true, DEFAULT_CHALLENGE_LIFETIME, Clock.systemUTC(),
-        new SecureRandom());
-  }
+    /** Names as given, Samba's VERSION, timestamps on, 30 minutes, system clock, SecureRandom. */
+    public static NtlmServerConfig of(String nbDomainName, String nbComputerName,
+            String dnsDomainName, String dnsComputerName) {
+        return new NtlmServerConfig(nbDomainName, nbComputerName, dnsDomainName, dnsComputerName,
+                NtlmVersion.DEFAULT, true, DEFAULT_CHALLENGE_LIFETIME, Clock.systemUTC(),
+                new SecureRandom());
+    }
 
-  /** A copy with another VERSION. */
-  public NtlmServerConfig withVersion(NtlmVersion v) {
-    return new NtlmServerConfig(nbDomainName, nbComputerName, dnsDomainName, dnsComputerName, v,
-        sendTimestamp, challengeLifetime, clock, random);
-  }
+    /** A copy with another VERSION. */
+    public NtlmServerConfig withVersion(NtlmVersion v) {
+        return new NtlmServerConfig(nbDomainName, nbComputerName, dnsDomainName, dnsComputerName, v,
+                sendTimestamp, challengeLifetime, clock, random);
+    }
 
-  /** A copy that does or does not send MsvAvTimestamp. */
-  public NtlmServerConfig withTimestamp(boolean send) {
-    return new NtlmServerConfig(nbDomainName, nbComputerName, dnsDomainName, dnsComputerName,
-        version, send, challengeLifetime, clock, random);
-  }
+    /** A copy that does or does not send MsvAvTimestamp. */
+    public NtlmServerConfig withTimestamp(boolean send) {
+        return new NtlmServerConfig(nbDomainName, nbComputerName, dnsDomainName, dnsComputerName,
+                version, send, challengeLifetime, clock, random);
+    }
 
-  /** A copy with another clock and challenge lifetime. */
-  public NtlmServerConfig withClock(Clock c, Duration lifetime) {
-    return new NtlmServerConfig(nbDomainName, nbComputerName, dnsDomainName, dnsComputerName,
-        version, sendTimestamp, lifetime, c, random);
-  }
+    /** A copy with another clock and challenge lifetime. */
+    public NtlmServerConfig withClock(Clock c, Duration lifetime) {
+        return new NtlmServerConfig(nbDomainName, nbComputerName, dnsDomainName, dnsComputerName,
+                version, sendTimestamp, lifetime, c, random);
+    }
 
-  /** A copy with another challenge source (tests use a fixed one to replay spec vectors). */
-  public NtlmServerConfig withRandom(RandomGenerator r) {
-    return new NtlmServerConfig(nbDomainName, nbComputerName, dnsDomainName, dnsComputerName,
-        version, sendTimestamp, challengeLifetime, clock, r);
-  }
+    /** A copy with another challenge source (tests use a fixed one to replay spec vectors). */
+    public NtlmServerConfig withRandom(RandomGenerator r) {
+        return new NtlmServerConfig(nbDomainName, nbComputerName, dnsDomainName, dnsComputerName,
+                version, sendTimestamp, challengeLifetime, clock, r);
+    }
 }

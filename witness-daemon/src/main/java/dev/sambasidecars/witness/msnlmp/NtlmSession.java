@@ -9,56 +9,56 @@ import java.util.Objects;
  */
 public final class NtlmSession {
 
-  private final String user;
-  private final String domain;
-  private final String workstation;
-  private final int flags;
-  private final byte[] exportedSessionKey;
-  private final SessionSecurity security;
+    private final String user;
+    private final String domain;
+    private final String workstation;
+    private final int flags;
+    private final byte[] exportedSessionKey;
+    private final SessionSecurity security;
 
-  NtlmSession(String user, String domain, String workstation, int flags,
-      byte[] exportedSessionKey, SessionSecurity security) {
-    this.user = Objects.requireNonNull(user);
-    this.domain = Objects.requireNonNull(domain);
-    this.workstation = Objects.requireNonNull(workstation);
-    this.flags = flags;
-    this.exportedSessionKey = exportedSessionKey.clone();
-    this.security = Objects.requireNonNull(security);
-  }
+    NtlmSession(String user, String domain, String workstation, int flags,
+            byte[] exportedSessionKey, SessionSecurity security) {
+        this.user = Objects.requireNonNull(user);
+        this.domain = Objects.requireNonNull(domain);
+        this.workstation = Objects.requireNonNull(workstation);
+        this.flags = flags;
+        this.exportedSessionKey = exportedSessionKey.clone();
+        this.security = Objects.requireNonNull(security);
+    }
 
-  /** UserName as the client sent it. */
-  public String user() {
-    return user;
-  }
+    /** UserName as the client sent it. */
+    public String user() {
+        return user;
+    }
 
-  /** DomainName as the client sent it. */
-  public String domain() {
-    return domain;
-  }
+    /** DomainName as the client sent it. */
+    public String domain() {
+        return domain;
+    }
 
-  /** Workstation as the client sent it. */
-  public String workstation() {
-    return workstation;
-  }
+    /** Workstation as the client sent it. */
+    public String workstation() {
+        return workstation;
+    }
 
-  /** The negotiated NegotiateFlags. */
-  public int flags() {
-    return flags;
-  }
+    /** The negotiated NegotiateFlags. */
+    public int flags() {
+        return flags;
+    }
 
-  /** The 16-byte ExportedSessionKey (a copy). */
-  public byte[] exportedSessionKey() {
-    return exportedSessionKey.clone();
-  }
+    /** The 16-byte ExportedSessionKey (a copy). */
+    public byte[] exportedSessionKey() {
+        return exportedSessionKey.clone();
+    }
 
-  /** Signing and sealing for this session, server side. */
-  public SessionSecurity security() {
-    return security;
-  }
+    /** Signing and sealing for this session, server side. */
+    public SessionSecurity security() {
+        return security;
+    }
 
-  @Override
-  public String toString() {
-    return "NtlmSession[" + domain + "\\" + user + " from " + workstation + ", "
-        + NegotiateFlags.toString(flags) + "]";
-  }
+    @Override
+    public String toString() {
+        return "NtlmSession[" + domain + "\\" + user + " from " + workstation + ", "
+                + NegotiateFlags.toString(flags) + "]";
+    }
 }

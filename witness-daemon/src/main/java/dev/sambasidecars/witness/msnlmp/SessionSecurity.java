@@ -24,223 +24,223 @@ import org.bouncycastle.crypto.engines.RC4Engine;
  */
 public final class SessionSecurity {
 
-  /** Which end of the connection this object protects messages for. */
-  public enum Role {
-    /** The initiator: sends with client-to-server keys. */
-    CLIENT,
-    /** The acceptor: sends with server-to-client keys. */
-    SERVER
-  }
-
-  /** Ciphertext plus its NTLMSSP_MESSAGE_SIGNATURE. */
-  public record Sealed(byte[] ciphertext, byte[] signature) {}
-
-  /** Size of NTLMSSP_MESSAGE_SIGNATURE (2.2.2.9.2). */
-  public static final int SIGNATURE_LENGTH = 16;
-  private static final int SIGNATURE_VERSION = 1;
-
-  // 3.4.5.2 / 3.4.5.3 magic constants (the NUL terminator is appended when hashing).
-  private static final String CLIENT_SIGN =
-      "session key to client-to-server signing key magic constant";
-  private static final String CLIENT_SEAL =
-      "session key to client-to-server sealing key magic constant";
-  private static final String SERVER_SIGN =
-      "session key to server-to-client signing key magic constant";
-  private static final String SERVER_SEAL =
-      "session key to server-to-client sealing key magic constant";
-
-  /** Keys and state of one direction. */
-  private static final class Direction {
-    final byte[] signingKey;
-    final RC4Engine sealingHandle;
-    int sequence;
-    boolean broken;
-
-    Direction(byte[] exportedSessionKey, String signMagic, String sealMagic) {
-      signingKey = NtlmCrypto.subKey(exportedSessionKey, signMagic);
-      sealingHandle = NtlmCrypto.rc4Init(NtlmCrypto.subKey(exportedSessionKey, sealMagic));
+    /** Which end of the connection this object protects messages for. */
+    public enum Role {
+        /** The initiator: sends with client-to-server keys. */
+        CLIENT,
+        /** The acceptor: sends with server-to-client keys. */
+        SERVER
     }
-  }
 
-  private final int flags;
-  private final boolean keyExchange;
-  private final Direction outgoing;
-  private final Direction incoming;
+    /** Ciphertext plus its NTLMSSP_MESSAGE_SIGNATURE. */
+    public record Sealed(byte[] ciphertext, byte[] signature) {}
 
-  private SessionSecurity(Role role, int flags, byte[] exportedSessionKey) {
-    this.flags = flags;
-    this.keyExchange = NegotiateFlags.has(flags, NegotiateFlags.KEY_EXCH);
-    Direction clientToServer = new Direction(exportedSessionKey, CLIENT_SIGN, CLIENT_SEAL);
-    Direction serverToClient = new Direction(exportedSessionKey, SERVER_SIGN, SERVER_SEAL);
-    outgoing = role == Role.CLIENT ? clientToServer : serverToClient;
-    incoming = role == Role.CLIENT ? serverToClient : clientToServer;
-  }
+    /** Size of NTLMSSP_MESSAGE_SIGNATURE (2.2.2.9.2). */
+    public static final int SIGNATURE_LENGTH = 16;
+    private static final int SIGNATURE_VERSION = 1;
 
-  /**
-   * Derives the four keys from ExportedSessionKey. Only extended session security with 128-bit
-   * keys is implemented; {@link NtlmServer} refuses anything else before getting here.
-   */
-  public static SessionSecurity create(Role role, int negotiatedFlags, byte[] exportedSessionKey) {
-    Objects.requireNonNull(role, "role");
-    if (exportedSessionKey.length != 16) {
-      throw new IllegalArgumentException("ExportedSessionKey must be 16 bytes");
+    // 3.4.5.2 / 3.4.5.3 magic constants (the NUL terminator is appended when hashing).
+    private static final String CLIENT_SIGN =
+            "session key to client-to-server signing key magic constant";
+    private static final String CLIENT_SEAL =
+            "session key to client-to-server sealing key magic constant";
+    private static final String SERVER_SIGN =
+            "session key to server-to-client signing key magic constant";
+    private static final String SERVER_SEAL =
+            "session key to server-to-client sealing key magic constant";
+
+    /** Keys and state of one direction. */
+    private static final class Direction {
+        final byte[] signingKey;
+        final RC4Engine sealingHandle;
+        int sequence;
+        boolean broken;
+
+        Direction(byte[] exportedSessionKey, String signMagic, String sealMagic) {
+            signingKey = NtlmCrypto.subKey(exportedSessionKey, signMagic);
+            sealingHandle = NtlmCrypto.rc4Init(NtlmCrypto.subKey(exportedSessionKey, sealMagic));
+        }
     }
-    if (!NegotiateFlags.has(negotiatedFlags,
-        NegotiateFlags.EXTENDED_SESSIONSECURITY | NegotiateFlags.NEGOTIATE_128)) {
-      throw new IllegalArgumentException("only extended session security with 128-bit keys: "
-          + NegotiateFlags.toString(negotiatedFlags));
+
+    private final int flags;
+    private final boolean keyExchange;
+    private final Direction outgoing;
+    private final Direction incoming;
+
+    private SessionSecurity(Role role, int flags, byte[] exportedSessionKey) {
+        this.flags = flags;
+        this.keyExchange = NegotiateFlags.has(flags, NegotiateFlags.KEY_EXCH);
+        Direction clientToServer = new Direction(exportedSessionKey, CLIENT_SIGN, CLIENT_SEAL);
+        Direction serverToClient = new Direction(exportedSessionKey, SERVER_SIGN, SERVER_SEAL);
+        outgoing = role == Role.CLIENT ? clientToServer : serverToClient;
+        incoming = role == Role.CLIENT ? serverToClient : clientToServer;
     }
-    return new SessionSecurity(role, negotiatedFlags, exportedSessionKey);
-  }
 
-  /** The negotiated flags these keys were derived under. */
-  public int flags() {
-    return flags;
-  }
-
-  /** Signs an outgoing message (GSS_GetMIC, 3.4.4.2). */
-  public byte[] sign(byte[] message) {
-    return sign(message, 0, message.length);
-  }
-
-  /** Signs {@code buf[off, off+len)} of an outgoing message. */
-  public byte[] sign(byte[] buf, int off, int len) {
-    require(NegotiateFlags.SIGN, "signing");
-    Objects.checkFromIndexSize(off, len, buf.length);
-    synchronized (outgoing) {
-      requireUsable(outgoing);
-      int seq = outgoing.sequence++;
-      byte[] checksum = checksum(outgoing, seq, buf, off, len);
-      encryptChecksum(outgoing, checksum);
-      return signature(checksum, seq);
+    /**
+     * Derives the four keys from ExportedSessionKey. Only extended session security with 128-bit
+     * keys is implemented; {@link NtlmServer} refuses anything else before getting here.
+     */
+    public static SessionSecurity create(Role role, int negotiatedFlags, byte[] exportedSessionKey) {
+        Objects.requireNonNull(role, "role");
+        if (exportedSessionKey.length != 16) {
+            throw new IllegalArgumentException("ExportedSessionKey must be 16 bytes");
+        }
+        if (!NegotiateFlags.has(negotiatedFlags,
+                NegotiateFlags.EXTENDED_SESSIONSECURITY | NegotiateFlags.NEGOTIATE_128)) {
+            throw new IllegalArgumentException("only extended session security with 128-bit keys: "
+                    + NegotiateFlags.toString(negotiatedFlags));
+        }
+        return new SessionSecurity(role, negotiatedFlags, exportedSessionKey);
     }
-  }
 
-  /** Verifies an incoming message's signature (GSS_VerifyMIC). */
-  public void verify(byte[] message, byte[] signature) throws NtlmAuthenticationException {
-    verify(message, 0, message.length, signature);
-  }
-
-  /** Verifies the signature over {@code buf[off, off+len)} of an incoming message. */
-  public void verify(byte[] buf, int off, int len, byte[] signature)
-      throws NtlmAuthenticationException {
-    require(NegotiateFlags.SIGN, "signing");
-    Objects.checkFromIndexSize(off, len, buf.length);
-    synchronized (incoming) {
-      requireUsable(incoming);
-      int seq = incoming.sequence++;
-      byte[] checksum = checksum(incoming, seq, buf, off, len);
-      encryptChecksum(incoming, checksum);
-      check(signature, checksum, seq);
+    /** The negotiated flags these keys were derived under. */
+    public int flags() {
+        return flags;
     }
-  }
 
-  /** Seals a whole outgoing message (GSS_WrapEx, 3.4.3). */
-  public Sealed seal(byte[] plaintext) {
-    byte[] buf = plaintext.clone();
-    byte[] signature = sealInPlace(buf, 0, buf.length, 0, buf.length);
-    return new Sealed(buf, signature);
-  }
-
-  /** Unseals a whole incoming message and verifies it; returns the plaintext. */
-  public byte[] unseal(byte[] ciphertext, byte[] signature) throws NtlmAuthenticationException {
-    byte[] buf = ciphertext.clone();
-    unsealInPlace(buf, 0, buf.length, 0, buf.length, signature);
-    return buf;
-  }
-
-  /**
-   * Seals {@code buf[sealOff, sealOff+sealLen)} in place and returns the signature over the
-   * plaintext of {@code buf[signOff, signOff+signLen)}, taken before anything is encrypted.
-   */
-  public byte[] sealInPlace(byte[] buf, int sealOff, int sealLen, int signOff, int signLen) {
-    require(NegotiateFlags.SEAL, "sealing");
-    Objects.checkFromIndexSize(sealOff, sealLen, buf.length);
-    Objects.checkFromIndexSize(signOff, signLen, buf.length);
-    synchronized (outgoing) {
-      requireUsable(outgoing);
-      int seq = outgoing.sequence++;
-      byte[] checksum = checksum(outgoing, seq, buf, signOff, signLen);
-      outgoing.sealingHandle.processBytes(buf, sealOff, sealLen, buf, sealOff);
-      encryptChecksum(outgoing, checksum);
-      return signature(checksum, seq);
+    /** Signs an outgoing message (GSS_GetMIC, 3.4.4.2). */
+    public byte[] sign(byte[] message) {
+        return sign(message, 0, message.length);
     }
-  }
 
-  /**
-   * Decrypts {@code buf[sealOff, sealOff+sealLen)} in place, then verifies {@code signature} over
-   * the now-plaintext {@code buf[signOff, signOff+signLen)}. On failure the buffer holds
-   * unauthenticated plaintext that the caller must discard.
-   */
-  public void unsealInPlace(byte[] buf, int sealOff, int sealLen, int signOff, int signLen,
-      byte[] signature) throws NtlmAuthenticationException {
-    require(NegotiateFlags.SEAL, "sealing");
-    Objects.checkFromIndexSize(sealOff, sealLen, buf.length);
-    Objects.checkFromIndexSize(signOff, signLen, buf.length);
-    synchronized (incoming) {
-      requireUsable(incoming);
-      int seq = incoming.sequence++;
-      incoming.sealingHandle.processBytes(buf, sealOff, sealLen, buf, sealOff);
-      byte[] checksum = checksum(incoming, seq, buf, signOff, signLen);
-      encryptChecksum(incoming, checksum);
-      check(signature, checksum, seq);
+    /** Signs {@code buf[off, off+len)} of an outgoing message. */
+    public byte[] sign(byte[] buf, int off, int len) {
+        require(NegotiateFlags.SIGN, "signing");
+        Objects.checkFromIndexSize(off, len, buf.length);
+        synchronized (outgoing) {
+            requireUsable(outgoing);
+            int seq = outgoing.sequence++;
+            byte[] checksum = checksum(outgoing, seq, buf, off, len);
+            encryptChecksum(outgoing, checksum);
+            return signature(checksum, seq);
+        }
     }
-  }
 
-  private void require(int flag, String what) {
-    if (!NegotiateFlags.has(flags, flag)) {
-      throw new IllegalStateException(what + " was not negotiated");
+    /** Verifies an incoming message's signature (GSS_VerifyMIC). */
+    public void verify(byte[] message, byte[] signature) throws NtlmAuthenticationException {
+        verify(message, 0, message.length, signature);
     }
-  }
 
-  private static void requireUsable(Direction d) {
-    if (d.broken) {
-      throw new IllegalStateException("an earlier message failed verification; RC4 state lost");
+    /** Verifies the signature over {@code buf[off, off+len)} of an incoming message. */
+    public void verify(byte[] buf, int off, int len, byte[] signature)
+            throws NtlmAuthenticationException {
+        require(NegotiateFlags.SIGN, "signing");
+        Objects.checkFromIndexSize(off, len, buf.length);
+        synchronized (incoming) {
+            requireUsable(incoming);
+            int seq = incoming.sequence++;
+            byte[] checksum = checksum(incoming, seq, buf, off, len);
+            encryptChecksum(incoming, checksum);
+            check(signature, checksum, seq);
+        }
     }
-  }
 
-  /** HMAC_MD5(SigningKey, ConcatenationOf(SeqNum, Message))[0..7] (3.4.4.2). */
-  private static byte[] checksum(Direction d, int seq, byte[] buf, int off, int len) {
-    Mac mac = NtlmCrypto.newHmacMd5(d.signingKey);
-    byte[] seqLe = new byte[4];
-    NtlmBuffer.putInt(seqLe, 0, seq);
-    mac.update(seqLe);
-    mac.update(buf, off, len);
-    return Arrays.copyOf(mac.doFinal(), 8);
-  }
+    /** Seals a whole outgoing message (GSS_WrapEx, 3.4.3). */
+    public Sealed seal(byte[] plaintext) {
+        byte[] buf = plaintext.clone();
+        byte[] signature = sealInPlace(buf, 0, buf.length, 0, buf.length);
+        return new Sealed(buf, signature);
+    }
 
-  private void encryptChecksum(Direction d, byte[] checksum) {
-    if (keyExchange) {
-      d.sealingHandle.processBytes(checksum, 0, checksum.length, checksum, 0);
+    /** Unseals a whole incoming message and verifies it; returns the plaintext. */
+    public byte[] unseal(byte[] ciphertext, byte[] signature) throws NtlmAuthenticationException {
+        byte[] buf = ciphertext.clone();
+        unsealInPlace(buf, 0, buf.length, 0, buf.length, signature);
+        return buf;
     }
-  }
 
-  private static byte[] signature(byte[] checksum, int seq) {
-    byte[] sig = new byte[SIGNATURE_LENGTH];
-    NtlmBuffer.putInt(sig, 0, SIGNATURE_VERSION);
-    System.arraycopy(checksum, 0, sig, 4, 8);
-    NtlmBuffer.putInt(sig, 12, seq);
-    return sig;
-  }
+    /**
+     * Seals {@code buf[sealOff, sealOff+sealLen)} in place and returns the signature over the
+     * plaintext of {@code buf[signOff, signOff+signLen)}, taken before anything is encrypted.
+     */
+    public byte[] sealInPlace(byte[] buf, int sealOff, int sealLen, int signOff, int signLen) {
+        require(NegotiateFlags.SEAL, "sealing");
+        Objects.checkFromIndexSize(sealOff, sealLen, buf.length);
+        Objects.checkFromIndexSize(signOff, signLen, buf.length);
+        synchronized (outgoing) {
+            requireUsable(outgoing);
+            int seq = outgoing.sequence++;
+            byte[] checksum = checksum(outgoing, seq, buf, signOff, signLen);
+            outgoing.sealingHandle.processBytes(buf, sealOff, sealLen, buf, sealOff);
+            encryptChecksum(outgoing, checksum);
+            return signature(checksum, seq);
+        }
+    }
 
-  private void check(byte[] received, byte[] checksum, int seq)
-      throws NtlmAuthenticationException {
-    if (received == null || received.length != SIGNATURE_LENGTH
-        || NtlmBuffer.getInt(received, 0) != SIGNATURE_VERSION) {
-      incoming.broken = true;
-      throw new NtlmAuthenticationException(Reason.BAD_SIGNATURE,
-          "not a version 1 NTLMSSP_MESSAGE_SIGNATURE");
+    /**
+     * Decrypts {@code buf[sealOff, sealOff+sealLen)} in place, then verifies {@code signature} over
+     * the now-plaintext {@code buf[signOff, signOff+signLen)}. On failure the buffer holds
+     * unauthenticated plaintext that the caller must discard.
+     */
+    public void unsealInPlace(byte[] buf, int sealOff, int sealLen, int signOff, int signLen,
+            byte[] signature) throws NtlmAuthenticationException {
+        require(NegotiateFlags.SEAL, "sealing");
+        Objects.checkFromIndexSize(sealOff, sealLen, buf.length);
+        Objects.checkFromIndexSize(signOff, signLen, buf.length);
+        synchronized (incoming) {
+            requireUsable(incoming);
+            int seq = incoming.sequence++;
+            incoming.sealingHandle.processBytes(buf, sealOff, sealLen, buf, sealOff);
+            byte[] checksum = checksum(incoming, seq, buf, signOff, signLen);
+            encryptChecksum(incoming, checksum);
+            check(signature, checksum, seq);
+        }
     }
-    int sentSeq = NtlmBuffer.getInt(received, 12);
-    if (sentSeq != seq) {
-      incoming.broken = true;
-      throw new NtlmAuthenticationException(Reason.BAD_SEQUENCE,
-          "sequence number " + Integer.toUnsignedString(sentSeq) + ", expected "
-              + Integer.toUnsignedString(seq));
+
+    private void require(int flag, String what) {
+        if (!NegotiateFlags.has(flags, flag)) {
+            throw new IllegalStateException(what + " was not negotiated");
+        }
     }
-    if (!MessageDigest.isEqual(Arrays.copyOfRange(received, 4, 12), checksum)) {
-      incoming.broken = true;
-      throw new NtlmAuthenticationException(Reason.BAD_SIGNATURE, "checksum mismatch");
+
+    private static void requireUsable(Direction d) {
+        if (d.broken) {
+            throw new IllegalStateException("an earlier message failed verification; RC4 state lost");
+        }
     }
-  }
+
+    /** HMAC_MD5(SigningKey, ConcatenationOf(SeqNum, Message))[0..7] (3.4.4.2). */
+    private static byte[] checksum(Direction d, int seq, byte[] buf, int off, int len) {
+        Mac mac = NtlmCrypto.newHmacMd5(d.signingKey);
+        byte[] seqLe = new byte[4];
+        NtlmBuffer.putInt(seqLe, 0, seq);
+        mac.update(seqLe);
+        mac.update(buf, off, len);
+        return Arrays.copyOf(mac.doFinal(), 8);
+    }
+
+    private void encryptChecksum(Direction d, byte[] checksum) {
+        if (keyExchange) {
+            d.sealingHandle.processBytes(checksum, 0, checksum.length, checksum, 0);
+        }
+    }
+
+    private static byte[] signature(byte[] checksum, int seq) {
+        byte[] sig = new byte[SIGNATURE_LENGTH];
+        NtlmBuffer.putInt(sig, 0, SIGNATURE_VERSION);
+        System.arraycopy(checksum, 0, sig, 4, 8);
+        NtlmBuffer.putInt(sig, 12, seq);
+        return sig;
+    }
+
+    private void check(byte[] received, byte[] checksum, int seq)
+            throws NtlmAuthenticationException {
+        if (received == null || received.length != SIGNATURE_LENGTH
+                || NtlmBuffer.getInt(received, 0) != SIGNATURE_VERSION) {
+            incoming.broken = true;
+            throw new NtlmAuthenticationException(Reason.BAD_SIGNATURE,
+                    "not a version 1 NTLMSSP_MESSAGE_SIGNATURE");
+        }
+        int sentSeq = NtlmBuffer.getInt(received, 12);
+        if (sentSeq != seq) {
+            incoming.broken = true;
+            throw new NtlmAuthenticationException(Reason.BAD_SEQUENCE,
+                    "sequence number " + Integer.toUnsignedString(sentSeq) + ", expected "
+                            + Integer.toUnsignedString(seq));
+        }
+        if (!MessageDigest.isEqual(Arrays.copyOfRange(received, 4, 12), checksum)) {
+            incoming.broken = true;
+            throw new NtlmAuthenticationException(Reason.BAD_SIGNATURE, "checksum mismatch");
+        }
+    }
 }

@@ -9,67 +9,67 @@ import java.util.random.RandomGenerator;
 /** Deterministic servers and complete exchanges for tests. */
 final class Fixtures {
 
-  private Fixtures() {}
+    private Fixtures() {}
 
-  static final Instant NOW = Instant.parse("2026-01-15T10:00:00Z");
+    static final Instant NOW = Instant.parse("2026-01-15T10:00:00Z");
 
-  /** A clock tests can move. */
-  static final class MutableClock extends Clock {
-    Instant now = NOW;
+    /** A clock tests can move. */
+    static final class MutableClock extends Clock {
+        Instant now = NOW;
 
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
+    /** Always yields the 4.2.1 ServerChallenge, so spec AUTHENTICATE messages can be replayed. */
+    static RandomGenerator fixedChallenge() {
+        return new RandomGenerator() {
+            @Override
+            public long nextLong() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void nextBytes(byte[] bytes) {
+                System.arraycopy(SpecVectors.SERVER_CHALLENGE, 0, bytes, 0, bytes.length);
+            }
+        };
     }
 
-    @Override
-    public Instant instant() {
-      return now;
+    static NtlmServerConfig config(Clock clock) {
+        return NtlmServerConfig.of("DOMAIN", "WITNESS1", "domain.example", "witness1.domain.example")
+                .withClock(clock, Duration.ofMinutes(30))
+                .withRandom(fixedChallenge());
     }
-  }
 
-  /** Always yields the 4.2.1 ServerChallenge, so spec AUTHENTICATE messages can be replayed. */
-  static RandomGenerator fixedChallenge() {
-    return new RandomGenerator() {
-      @Override
-      public long nextLong() {
-        throw new UnsupportedOperationException();
-      }
+    static NtHashCredentials credentials() {
+        return NtHashCredentials.builder()
+                .password(SpecVectors.USER, SpecVectors.PASSWORD)
+                .password("other", "S3cret!")
+                .add(new NtHashCredentials.Account("locked", NtlmCrypto.ntHash("x"), true))
+                .add(new NtHashCredentials.Account("nopass", null, false))
+                .build();
+    }
 
-      @Override
-      public void nextBytes(byte[] bytes) {
-        System.arraycopy(SpecVectors.SERVER_CHALLENGE, 0, bytes, 0, bytes.length);
-      }
-    };
-  }
+    /** A finished exchange. */
+    record Done(NtlmSession session, TestNtlmClient client) {}
 
-  static NtlmServerConfig config(Clock clock) {
-    return NtlmServerConfig.of("DOMAIN", "WITNESS1", "domain.example", "witness1.domain.example")
-        .withClock(clock, Duration.ofMinutes(30))
-        .withRandom(fixedChallenge());
-  }
-
-  static NtHashCredentials credentials() {
-    return NtHashCredentials.builder()
-        .password(SpecVectors.USER, SpecVectors.PASSWORD)
-        .password("other", "S3cret!")
-        .add(new NtHashCredentials.Account("locked", NtlmCrypto.ntHash("x"), true))
-        .add(new NtHashCredentials.Account("nopass", null, false))
-        .build();
-  }
-
-  /** A finished exchange. */
-  record Done(NtlmSession session, TestNtlmClient client) {}
-
-  static Done exchange(TestNtlmClient client) throws NtlmException {
-    NtlmServer server = new NtlmServer(config(new MutableClock()), credentials());
-    byte[] challenge = server.processNegotiate(client.negotiate());
-    NtlmSession session = server.processAuthenticate(client.authenticate(challenge));
-    return new Done(session, client);
-  }
+    static Done exchange(TestNtlmClient client) throws NtlmException {
+        NtlmServer server = new NtlmServer(config(new MutableClock()), credentials());
+        byte[] challenge = server.processNegotiate(client.negotiate());
+        NtlmSession session = server.processAuthenticate(client.authenticate(challenge));
+        return new Done(session, client);
+    }
 }

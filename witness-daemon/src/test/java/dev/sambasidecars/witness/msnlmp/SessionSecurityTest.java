@@ -15,177 +15,177 @@ import org.junit.jupiter.api.Test;
 /** Signing and sealing (MS-NLMP 3.4), proven on the 4.2.4.4 vectors and in both directions. */
 class SessionSecurityTest {
 
-  private static final int SPEC_FLAGS = SpecVectors.CHALLENGE_FLAGS;
-  private static final int NO_KEY_EXCH = SPEC_FLAGS & ~NegotiateFlags.KEY_EXCH;
+    private static final int SPEC_FLAGS = SpecVectors.CHALLENGE_FLAGS;
+    private static final int NO_KEY_EXCH = SPEC_FLAGS & ~NegotiateFlags.KEY_EXCH;
 
-  @Test
-  void sealMatchesSpecExample() {
-    SessionSecurity client = SessionSecurity.create(SessionSecurity.Role.CLIENT, SPEC_FLAGS,
-        SpecVectors.RANDOM_SESSION_KEY);
-    SessionSecurity.Sealed sealed = client.seal(SpecVectors.PLAINTEXT);
-    assertEquals(hex(SpecVectors.SEALED_DATA), hex(sealed.ciphertext()));
-    assertEquals(hex(SpecVectors.SEAL_SIGNATURE), hex(sealed.signature()));
-  }
-
-  @Test
-  void serverUnsealsSpecExample() throws Exception {
-    SessionSecurity server = SessionSecurity.create(SessionSecurity.Role.SERVER, SPEC_FLAGS,
-        SpecVectors.RANDOM_SESSION_KEY);
-    byte[] plain = server.unseal(SpecVectors.SEALED_DATA, SpecVectors.SEAL_SIGNATURE);
-    assertEquals("Plaintext", new String(plain, StandardCharsets.UTF_16LE));
-  }
-
-  /**
-   * The order matters because one RC4 stream encrypts both message and checksum. Encrypting the
-   * checksum first (a plausible mistake) does not give the 4.2.4.4 signature; checksum over the
-   * plaintext, message, then checksum does.
-   */
-  @Test
-  void orderOfOperationsIsTheOneThatReproducesTheSpec() {
-    Cipher rc4 = TestNtlmClient.rc4(SpecVectors.CLIENT_SEALING_KEY);
-    byte[] checksumFirst = rc4.update(SpecVectors.CHECKSUM_BEFORE_RC4);
-    assertNotEquals(hex(Arrays.copyOfRange(SpecVectors.SEAL_SIGNATURE, 4, 12)),
-        hex(checksumFirst));
-
-    Cipher rc4b = TestNtlmClient.rc4(SpecVectors.CLIENT_SEALING_KEY);
-    assertEquals(hex(SpecVectors.SEALED_DATA), hex(rc4b.update(SpecVectors.PLAINTEXT)));
-    assertEquals(hex(Arrays.copyOfRange(SpecVectors.SEAL_SIGNATURE, 4, 12)),
-        hex(rc4b.update(SpecVectors.CHECKSUM_BEFORE_RC4)));
-  }
-
-  @Test
-  void signWithoutKeyExchangeIsTheBareHmac() {
-    SessionSecurity client = SessionSecurity.create(SessionSecurity.Role.CLIENT, NO_KEY_EXCH,
-        SpecVectors.RANDOM_SESSION_KEY);
-    assertEquals("01000000" + hex(SpecVectors.CHECKSUM_BEFORE_RC4) + "00000000",
-        hex(client.sign(SpecVectors.PLAINTEXT)));
-  }
-
-  @Test
-  void signWithKeyExchangeEncryptsTheChecksumWithTheSealingHandle() {
-    SessionSecurity client = SessionSecurity.create(SessionSecurity.Role.CLIENT, SPEC_FLAGS,
-        SpecVectors.RANDOM_SESSION_KEY);
-    byte[] expected = TestNtlmClient.rc4(SpecVectors.CLIENT_SEALING_KEY)
-        .update(SpecVectors.CHECKSUM_BEFORE_RC4);
-    assertEquals("01000000" + hex(expected) + "00000000", hex(client.sign(SpecVectors.PLAINTEXT)));
-  }
-
-  @Test
-  void bothDirectionsOverManyMessagesWithKeyExchange() throws Exception {
-    exerciseBothDirections(new TestNtlmClient());
-  }
-
-  @Test
-  void bothDirectionsOverManyMessagesWithoutKeyExchange() throws Exception {
-    TestNtlmClient c = new TestNtlmClient();
-    c.offeredFlags &= ~NegotiateFlags.KEY_EXCH;
-    exerciseBothDirections(c);
-  }
-
-  private static void exerciseBothDirections(TestNtlmClient c) throws Exception {
-    Fixtures.Done done = Fixtures.exchange(c);
-    SessionSecurity server = done.session().security();
-    TestNtlmClient.ClientSecurity client = c.security();
-    for (int i = 0; i < 5; i++) {
-      byte[] request = ("request " + i).getBytes(StandardCharsets.UTF_8);
-      byte[][] sealed = client.seal(request);
-      assertEquals(2 * i, seq(sealed[1]));
-      assertArrayEquals(request, server.unseal(sealed[0], sealed[1]));
-
-      byte[] signedOnly = ("signed " + i).getBytes(StandardCharsets.UTF_8);
-      server.verify(signedOnly, client.sign(signedOnly));
-
-      byte[] reply = ("reply " + i).getBytes(StandardCharsets.UTF_8);
-      SessionSecurity.Sealed out = server.seal(reply);
-      assertEquals(2 * i, seq(out.signature()));
-      assertArrayEquals(reply, client.unseal(out.ciphertext(), out.signature()));
-      byte[] sig = server.sign(reply);
-      assertEquals(2 * i + 1, seq(sig));
-      client.verify(reply, sig);
+    @Test
+    void sealMatchesSpecExample() {
+        SessionSecurity client = SessionSecurity.create(SessionSecurity.Role.CLIENT, SPEC_FLAGS,
+                SpecVectors.RANDOM_SESSION_KEY);
+        SessionSecurity.Sealed sealed = client.seal(SpecVectors.PLAINTEXT);
+        assertEquals(hex(SpecVectors.SEALED_DATA), hex(sealed.ciphertext()));
+        assertEquals(hex(SpecVectors.SEAL_SIGNATURE), hex(sealed.signature()));
     }
-  }
 
-  /** DCE/RPC shape: the whole PDU is signed, only the stub in the middle is sealed. */
-  @Test
-  void sealOneRangeSignAnother() throws Exception {
-    TestNtlmClient c = new TestNtlmClient();
-    SessionSecurity server = Fixtures.exchange(c).session().security();
-    TestNtlmClient.ClientSecurity client = c.security();
+    @Test
+    void serverUnsealsSpecExample() throws Exception {
+        SessionSecurity server = SessionSecurity.create(SessionSecurity.Role.SERVER, SPEC_FLAGS,
+                SpecVectors.RANDOM_SESSION_KEY);
+        byte[] plain = server.unseal(SpecVectors.SEALED_DATA, SpecVectors.SEAL_SIGNATURE);
+        assertEquals("Plaintext", new String(plain, StandardCharsets.UTF_16LE));
+    }
 
-    byte[] pdu = "HEADER16BYTES...stub data to hide|trailer!".getBytes(StandardCharsets.US_ASCII);
-    byte[] original = pdu.clone();
-    int stubOff = 16;
-    int stubLen = 17;
-    byte[] sig = client.sealRange(pdu, stubOff, stubLen);
-    assertArrayEquals(Arrays.copyOf(original, 16), Arrays.copyOf(pdu, 16), "header stays clear");
-    assertNotEquals(hex(original), hex(pdu));
-    server.unsealInPlace(pdu, stubOff, stubLen, 0, pdu.length, sig);
-    assertArrayEquals(original, pdu);
+    /**
+     * The order matters because one RC4 stream encrypts both message and checksum. Encrypting the
+     * checksum first (a plausible mistake) does not give the 4.2.4.4 signature; checksum over the
+     * plaintext, message, then checksum does.
+     */
+    @Test
+    void orderOfOperationsIsTheOneThatReproducesTheSpec() {
+        Cipher rc4 = TestNtlmClient.rc4(SpecVectors.CLIENT_SEALING_KEY);
+        byte[] checksumFirst = rc4.update(SpecVectors.CHECKSUM_BEFORE_RC4);
+        assertNotEquals(hex(Arrays.copyOfRange(SpecVectors.SEAL_SIGNATURE, 4, 12)),
+                hex(checksumFirst));
 
-    byte[] reply = original.clone();
-    byte[] replySig = server.sealInPlace(reply, stubOff, stubLen, 0, reply.length);
-    assertArrayEquals(Arrays.copyOf(original, 16), Arrays.copyOf(reply, 16));
-    client.unsealRange(reply, stubOff, stubLen, replySig);
-    assertArrayEquals(original, reply);
-  }
+        Cipher rc4b = TestNtlmClient.rc4(SpecVectors.CLIENT_SEALING_KEY);
+        assertEquals(hex(SpecVectors.SEALED_DATA), hex(rc4b.update(SpecVectors.PLAINTEXT)));
+        assertEquals(hex(Arrays.copyOfRange(SpecVectors.SEAL_SIGNATURE, 4, 12)),
+                hex(rc4b.update(SpecVectors.CHECKSUM_BEFORE_RC4)));
+    }
 
-  @Test
-  void tamperedCiphertextIsRefusedAndTheDirectionIsDeadAfterwards() throws Exception {
-    TestNtlmClient c = new TestNtlmClient();
-    SessionSecurity server = Fixtures.exchange(c).session().security();
-    byte[][] sealed = c.security().seal("pay 10 EUR".getBytes(StandardCharsets.UTF_8));
-    sealed[0][4] ^= 1;
-    NtlmAuthenticationException e = assertThrows(NtlmAuthenticationException.class,
-        () -> server.unseal(sealed[0], sealed[1]));
-    assertEquals(Reason.BAD_SIGNATURE, e.reason());
-    assertThrows(IllegalStateException.class, () -> server.verify(new byte[1], new byte[16]));
-  }
+    @Test
+    void signWithoutKeyExchangeIsTheBareHmac() {
+        SessionSecurity client = SessionSecurity.create(SessionSecurity.Role.CLIENT, NO_KEY_EXCH,
+                SpecVectors.RANDOM_SESSION_KEY);
+        assertEquals("01000000" + hex(SpecVectors.CHECKSUM_BEFORE_RC4) + "00000000",
+                hex(client.sign(SpecVectors.PLAINTEXT)));
+    }
 
-  @Test
-  void replayedMessageHasTheWrongSequenceNumber() throws Exception {
-    TestNtlmClient c = new TestNtlmClient();
-    SessionSecurity server = Fixtures.exchange(c).session().security();
-    TestNtlmClient.ClientSecurity client = c.security();
-    byte[] msg = "once".getBytes(StandardCharsets.UTF_8);
-    byte[] sig = client.sign(msg);
-    server.verify(msg, sig);
-    NtlmAuthenticationException e = assertThrows(NtlmAuthenticationException.class,
-        () -> server.verify(msg, sig));
-    assertEquals(Reason.BAD_SEQUENCE, e.reason());
-  }
+    @Test
+    void signWithKeyExchangeEncryptsTheChecksumWithTheSealingHandle() {
+        SessionSecurity client = SessionSecurity.create(SessionSecurity.Role.CLIENT, SPEC_FLAGS,
+                SpecVectors.RANDOM_SESSION_KEY);
+        byte[] expected = TestNtlmClient.rc4(SpecVectors.CLIENT_SEALING_KEY)
+                .update(SpecVectors.CHECKSUM_BEFORE_RC4);
+        assertEquals("01000000" + hex(expected) + "00000000", hex(client.sign(SpecVectors.PLAINTEXT)));
+    }
 
-  @Test
-  void skippedMessageHasTheWrongSequenceNumber() throws Exception {
-    TestNtlmClient c = new TestNtlmClient();
-    SessionSecurity server = Fixtures.exchange(c).session().security();
-    TestNtlmClient.ClientSecurity client = c.security();
-    client.sign(new byte[] {1});
-    byte[] msg = {2};
-    NtlmAuthenticationException e = assertThrows(NtlmAuthenticationException.class,
-        () -> server.verify(msg, client.sign(msg)));
-    assertEquals(Reason.BAD_SEQUENCE, e.reason());
-  }
+    @Test
+    void bothDirectionsOverManyMessagesWithKeyExchange() throws Exception {
+        exerciseBothDirections(new TestNtlmClient());
+    }
 
-  @Test
-  void malformedSignatureIsRefused() throws Exception {
-    TestNtlmClient c = new TestNtlmClient();
-    SessionSecurity server = Fixtures.exchange(c).session().security();
-    NtlmAuthenticationException e = assertThrows(NtlmAuthenticationException.class,
-        () -> server.verify(new byte[3], new byte[15]));
-    assertEquals(Reason.BAD_SIGNATURE, e.reason());
-  }
+    @Test
+    void bothDirectionsOverManyMessagesWithoutKeyExchange() throws Exception {
+        TestNtlmClient c = new TestNtlmClient();
+        c.offeredFlags &= ~NegotiateFlags.KEY_EXCH;
+        exerciseBothDirections(c);
+    }
 
-  @Test
-  void sealingNeedsTheSealFlag() {
-    SessionSecurity signOnly = SessionSecurity.create(SessionSecurity.Role.SERVER,
-        SPEC_FLAGS & ~NegotiateFlags.SEAL, SpecVectors.RANDOM_SESSION_KEY);
-    assertThrows(IllegalStateException.class, () -> signOnly.seal(new byte[1]));
-    assertThrows(IllegalArgumentException.class, () -> SessionSecurity.create(
-        SessionSecurity.Role.SERVER, SPEC_FLAGS & ~NegotiateFlags.NEGOTIATE_128,
-        SpecVectors.RANDOM_SESSION_KEY));
-  }
+    private static void exerciseBothDirections(TestNtlmClient c) throws Exception {
+        Fixtures.Done done = Fixtures.exchange(c);
+        SessionSecurity server = done.session().security();
+        TestNtlmClient.ClientSecurity client = c.security();
+        for (int i = 0; i < 5; i++) {
+            byte[] request = ("request " + i).getBytes(StandardCharsets.UTF_8);
+            byte[][] sealed = client.seal(request);
+            assertEquals(2 * i, seq(sealed[1]));
+            assertArrayEquals(request, server.unseal(sealed[0], sealed[1]));
 
-  private static int seq(byte[] signature) {
-    return NtlmBuffer.getInt(signature, 12);
-  }
+            byte[] signedOnly = ("signed " + i).getBytes(StandardCharsets.UTF_8);
+            server.verify(signedOnly, client.sign(signedOnly));
+
+            byte[] reply = ("reply " + i).getBytes(StandardCharsets.UTF_8);
+            SessionSecurity.Sealed out = server.seal(reply);
+            assertEquals(2 * i, seq(out.signature()));
+            assertArrayEquals(reply, client.unseal(out.ciphertext(), out.signature()));
+            byte[] sig = server.sign(reply);
+            assertEquals(2 * i + 1, seq(sig));
+            client.verify(reply, sig);
+        }
+    }
+
+    /** DCE/RPC shape: the whole PDU is signed, only the stub in the middle is sealed. */
+    @Test
+    void sealOneRangeSignAnother() throws Exception {
+        TestNtlmClient c = new TestNtlmClient();
+        SessionSecurity server = Fixtures.exchange(c).session().security();
+        TestNtlmClient.ClientSecurity client = c.security();
+
+        byte[] pdu = "HEADER16BYTES...stub data to hide|trailer!".getBytes(StandardCharsets.US_ASCII);
+        byte[] original = pdu.clone();
+        int stubOff = 16;
+        int stubLen = 17;
+        byte[] sig = client.sealRange(pdu, stubOff, stubLen);
+        assertArrayEquals(Arrays.copyOf(original, 16), Arrays.copyOf(pdu, 16), "header stays clear");
+        assertNotEquals(hex(original), hex(pdu));
+        server.unsealInPlace(pdu, stubOff, stubLen, 0, pdu.length, sig);
+        assertArrayEquals(original, pdu);
+
+        byte[] reply = original.clone();
+        byte[] replySig = server.sealInPlace(reply, stubOff, stubLen, 0, reply.length);
+        assertArrayEquals(Arrays.copyOf(original, 16), Arrays.copyOf(reply, 16));
+        client.unsealRange(reply, stubOff, stubLen, replySig);
+        assertArrayEquals(original, reply);
+    }
+
+    @Test
+    void tamperedCiphertextIsRefusedAndTheDirectionIsDeadAfterwards() throws Exception {
+        TestNtlmClient c = new TestNtlmClient();
+        SessionSecurity server = Fixtures.exchange(c).session().security();
+        byte[][] sealed = c.security().seal("pay 10 EUR".getBytes(StandardCharsets.UTF_8));
+        sealed[0][4] ^= 1;
+        NtlmAuthenticationException e = assertThrows(NtlmAuthenticationException.class,
+                () -> server.unseal(sealed[0], sealed[1]));
+        assertEquals(Reason.BAD_SIGNATURE, e.reason());
+        assertThrows(IllegalStateException.class, () -> server.verify(new byte[1], new byte[16]));
+    }
+
+    @Test
+    void replayedMessageHasTheWrongSequenceNumber() throws Exception {
+        TestNtlmClient c = new TestNtlmClient();
+        SessionSecurity server = Fixtures.exchange(c).session().security();
+        TestNtlmClient.ClientSecurity client = c.security();
+        byte[] msg = "once".getBytes(StandardCharsets.UTF_8);
+        byte[] sig = client.sign(msg);
+        server.verify(msg, sig);
+        NtlmAuthenticationException e = assertThrows(NtlmAuthenticationException.class,
+                () -> server.verify(msg, sig));
+        assertEquals(Reason.BAD_SEQUENCE, e.reason());
+    }
+
+    @Test
+    void skippedMessageHasTheWrongSequenceNumber() throws Exception {
+        TestNtlmClient c = new TestNtlmClient();
+        SessionSecurity server = Fixtures.exchange(c).session().security();
+        TestNtlmClient.ClientSecurity client = c.security();
+        client.sign(new byte[] {1});
+        byte[] msg = {2};
+        NtlmAuthenticationException e = assertThrows(NtlmAuthenticationException.class,
+                () -> server.verify(msg, client.sign(msg)));
+        assertEquals(Reason.BAD_SEQUENCE, e.reason());
+    }
+
+    @Test
+    void malformedSignatureIsRefused() throws Exception {
+        TestNtlmClient c = new TestNtlmClient();
+        SessionSecurity server = Fixtures.exchange(c).session().security();
+        NtlmAuthenticationException e = assertThrows(NtlmAuthenticationException.class,
+                () -> server.verify(new byte[3], new byte[15]));
+        assertEquals(Reason.BAD_SIGNATURE, e.reason());
+    }
+
+    @Test
+    void sealingNeedsTheSealFlag() {
+        SessionSecurity signOnly = SessionSecurity.create(SessionSecurity.Role.SERVER,
+                SPEC_FLAGS & ~NegotiateFlags.SEAL, SpecVectors.RANDOM_SESSION_KEY);
+        assertThrows(IllegalStateException.class, () -> signOnly.seal(new byte[1]));
+        assertThrows(IllegalArgumentException.class, () -> SessionSecurity.create(
+                SessionSecurity.Role.SERVER, SPEC_FLAGS & ~NegotiateFlags.NEGOTIATE_128,
+                SpecVectors.RANDOM_SESSION_KEY));
+    }
+
+    private static int seq(byte[] signature) {
+        return NtlmBuffer.getInt(signature, 12);
+    }
 }
