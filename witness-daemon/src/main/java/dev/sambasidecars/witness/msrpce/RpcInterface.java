@@ -13,6 +13,14 @@ public interface RpcInterface {
     /** The interface UUID and version clients bind to. */
     SyntaxId syntax();
 
+    /**
+     * The lowest authentication level (AuthTrailer.LEVEL_*) a caller needs; calls below it fault
+     * with ACCESS_DENIED. Unauthenticated associations count as LEVEL_NONE.
+     */
+    default int minAuthLevel() {
+        return AuthTrailer.LEVEL_NONE;
+    }
+
     /** Operations are numbered 0 .. opnumCount()-1; others fault with OP_RANGE_ERROR. */
     int opnumCount();
 

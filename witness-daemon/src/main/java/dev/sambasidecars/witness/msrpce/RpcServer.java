@@ -29,6 +29,7 @@ public final class RpcServer implements AutoCloseable {
     private final Duration idleTimeout;
     private final IntConsumer faults;
     private final java.util.function.Consumer<RpcProtocolException> protocolErrors;
+    private final Map<Integer, java.util.function.Supplier<RpcSecurity>> securities = new ConcurrentHashMap<>();
     private final Thread acceptor;
     private volatile boolean closed;
 
@@ -74,6 +75,20 @@ public final class RpcServer implements AutoCloseable {
 
     int newAssociationGroup() {
         return groups.incrementAndGet();
+    }
+
+    /** Accepts binds with auth type {@code authType}, each association getting a fresh context. */
+    public RpcServer withSecurity(int authType, java.util.function.Supplier<RpcSecurity> factory) {
+        securities.put(authType, factory);
+        return this;
+    }
+
+    java.util.function.Supplier<RpcSecurity> security(int authType) {
+        return securities.get(authType);
+    }
+
+    void authFailure(RpcProtocolException e) {
+        protocolErrors.accept(e);
     }
 
     void fault(int status) {

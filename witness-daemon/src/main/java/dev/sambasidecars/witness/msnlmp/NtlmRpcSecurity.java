@@ -1,0 +1,69 @@
+package dev.sambasidecars.witness.msnlmp;
+
+import dev.sambasidecars.witness.msrpce.RpcSecurity;
+import dev.sambasidecars.witness.msrpce.RpcSecurityException;
+
+/** NTLMSSP (auth type 10) as a DCE/RPC security context: NEGOTIATE in bind, AUTHENTICATE in auth3. */
+public final class NtlmRpcSecurity implements RpcSecurity {
+    private final NtlmServer server;
+    private NtlmSession session;
+
+    public NtlmRpcSecurity(NtlmServerConfig config, CredentialBackend credentials) {
+        this.server = new NtlmServer(config, credentials);
+    }
+
+    @Override
+    public byte[] accept(byte[] clientToken) throws RpcSecurityException {
+        try {
+            return server.processNegotiate(clientToken);
+        } catch (NtlmException e) {
+            throw new RpcSecurityException("NTLMSSP negotiate refused: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void complete(byte[] clientToken) throws RpcSecurityException {
+        try {
+            session = server.processAuthenticate(clientToken);
+        } catch (NtlmException e) {
+            throw new RpcSecurityException("NTLMSSP authentication failed: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public String user() {
+        return session == null ? null : session.domain() + "\\" + session.user();
+    }
+
+    @Override
+    public int signatureLength() {
+        return 16;
+    }
+
+    private SessionSecurity security() throws RpcSecurityException {
+        if (session == null) {
+            throw new RpcSecurityException("no NTLMSSP session yet");
+        }
+        return session.security();
+    }
+
+    @Override
+    public void verify(byte[] frag, boolean sealed, int stubOffset, int stubLength, int signedLength, byte[] signature)
+            throws RpcSecurityException {
+        try {
+            if (sealed) {
+                security().unsealInPlace(frag, stubOffset, stubLength, 0, signedLength, signature);
+            } else {
+                security().verify(frag, 0, signedLength, signature);
+            }
+        } catch (NtlmAuthenticationException e) {
+            throw new RpcSecurityException("PDU refused: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public byte[] protect(byte[] frag, boolean sealed, int stubOffset, int stubLength, int signedLength) {
+        SessionSecurity s = session.security();
+        return sealed ? s.sealInPlace(frag, stubOffset, stubLength, 0, signedLength) : s.sign(frag, 0, signedLength);
+    }
+}
