@@ -48,11 +48,7 @@ final class Association {
     private int maxRecv = MAX_FRAG;
     private int group;
     private volatile boolean closed;
-    private RpcSecurity security;
-    private int authType;
-    private int authLevel = AuthTrailer.LEVEL_NONE;
-    private int authContextId;
-    private volatile boolean authenticated;
+    private final AssociationSecurity security = new AssociationSecurity();
 
     Association(Socket socket, RpcServer server) throws IOException {
         this.socket = socket;
@@ -73,11 +69,11 @@ final class Association {
     }
 
     String user() {
-        return authenticated ? security.user() : null;
+        return security.user();
     }
 
     int authLevel() {
-        return authenticated ? authLevel : AuthTrailer.LEVEL_NONE;
+        return security.level();
     }
 
     boolean closed() {
@@ -100,7 +96,7 @@ final class Association {
         try {
             while (!closed) {
                 byte[] frag = reader.next(contexts.isEmpty() ? MAX_FRAG : maxRecv);
-                if (security != null && frag[2] == PduType.REQUEST) {
+                if (security.active() && frag[2] == PduType.REQUEST) {
                     unprotect(frag);
                 }
                 handle(PduDecoder.decode(frag));
@@ -122,7 +118,12 @@ final class Association {
             case BindPdu b when b.header().type() == PduType.BIND -> bind(b);
             case BindPdu b -> alterContext(b);
             case RequestPdu r -> request(r);
-            case Pdu.Auth3Pdu a -> auth3(a);
+            case Pdu.Auth3Pdu a -> {
+                if (!security.active()) {
+                    throw new CorruptPduException("auth3 without a pending authentication");
+                }
+                auth3(a);
+            }
             case Pdu.ControlPdu c when c.header().type() == PduType.CO_CANCEL || c.header().type() == PduType.ORPHANED -> {
                 CallContext call = running.get(c.header().callId());
                 if (call != null) {
@@ -157,37 +158,26 @@ final class Association {
     private AuthTrailer startAuth(BindPdu b) throws IOException {
         AuthTrailer a = b.auth();
         java.util.function.Supplier<RpcSecurity> factory = server.security(a.type());
-        int nak = factory == null ? Pdu.BindNakPdu.AUTHENTICATION_TYPE_NOT_RECOGNIZED
-                : a.level() < AuthTrailer.LEVEL_CONNECT || a.level() > AuthTrailer.LEVEL_PRIVACY
-                        ? Pdu.BindNakPdu.REASON_NOT_SPECIFIED : -1;
-        if (nak < 0) {
-            security = factory.get();
+        int nak = Pdu.BindNakPdu.AUTHENTICATION_TYPE_NOT_RECOGNIZED;
+        if (factory != null && a.level() >= AuthTrailer.LEVEL_CONNECT && a.level() <= AuthTrailer.LEVEL_PRIVACY) {
             try {
-                byte[] token = security.accept(a.value());
-                authType = a.type();
-                authLevel = a.level() == AuthTrailer.LEVEL_CALL ? AuthTrailer.LEVEL_PACKET : a.level();
-                authContextId = a.contextId();
-                return new AuthTrailer(a.type(), a.level(), 0, a.contextId(), token);
+                return security.start(a, factory);
             } catch (RpcSecurityException e) {
                 server.authFailure(e);
                 LOG.info("bind from {} refused: {}", peer(), e.getMessage());
-                nak = Pdu.BindNakPdu.REASON_NOT_SPECIFIED;
             }
+            nak = Pdu.BindNakPdu.REASON_NOT_SPECIFIED;
         }
         contexts.clear();
-        security = null;
+        security.reset();
         send(PduEncoder.bindNak(b.header().callId(), nak));
         return null;
     }
 
-    private void auth3(Pdu.Auth3Pdu a) throws RpcProtocolException {
-        if (security == null || authenticated) {
-            throw new CorruptPduException("auth3 without a pending authentication");
-        }
+    private void auth3(Pdu.Auth3Pdu a) {
         try {
             security.complete(a.auth().value());
-            authenticated = true;
-            LOG.debug("{} authenticated as {} at level {}", peer(), security.user(), authLevel);
+            LOG.debug("{} authenticated as {} at level {}", peer(), security.user(), security.level());
         } catch (RpcSecurityException e) {
             server.authFailure(e);
             LOG.info("authentication of {} failed: {}", peer(), e.getMessage());
@@ -195,34 +185,16 @@ final class Association {
         }
     }
 
-    /** Checks (and for privacy decrypts) a request fragment in place before it is decoded. */
+    /** Lets only requests the association's security accepts through; faults and closes otherwise. */
     private void unprotect(byte[] frag) throws RpcProtocolException, IOException {
         PduHeader h = PduHeader.decode(PduBuffer.reader(frag));
-        if (!authenticated) {
-            fault(h.callId(), 0, FaultStatus.ACCESS_DENIED);
-            throw new RpcSecurityException("request on an association whose authentication failed or is unfinished");
-        }
-        if (authLevel < AuthTrailer.LEVEL_PACKET) {
-            return;
-        }
-        if (h.authLength() != security.signatureLength()) {
-            fault(h.callId(), 0, FaultStatus.ACCESS_DENIED);
-            throw new RpcSecurityException("request without the " + authLevel + "-level signature");
-        }
-        AuthTrailer t = AuthTrailer.decode(frag, h);
-        int signed = h.fragLength() - h.authLength();
-        int stubOffset = PduHeader.SIZE + 8 + (h.has(PduType.OBJECT_UUID) ? 16 : 0);
-        int stubLength = signed - AuthTrailer.SIZE - stubOffset;
-        if (t.type() != authType || t.level() != (authLevel == AuthTrailer.LEVEL_PACKET ? t.level() : authLevel)
-                || t.contextId() != authContextId || stubLength < 0) {
-            fault(h.callId(), 0, FaultStatus.ACCESS_DENIED);
-            throw new RpcSecurityException("request auth trailer does not match the association's");
-        }
         try {
-            security.verify(frag, authLevel == AuthTrailer.LEVEL_PRIVACY, stubOffset, stubLength, signed, t.value());
-        } catch (RpcSecurityException e) {
-            server.authFailure(e);
-            fault(h.callId(), 0, FaultStatus.SECURITY_PACKAGE_ERROR);
+            security.unprotect(frag, h);
+        } catch (AssociationSecurity.Refused e) {
+            if (e.status() == FaultStatus.SECURITY_PACKAGE_ERROR) {
+                server.authFailure(e);
+            }
+            fault(h.callId(), 0, e.status());
             throw e;
         }
     }
@@ -332,17 +304,15 @@ final class Association {
 
     /** Sends {@code stub} in as many response fragments as max_xmit_frag requires. */
     private void respond(int callId, int contextId, byte[] stub) throws IOException {
-        int overhead = authenticated && authLevel >= AuthTrailer.LEVEL_PACKET
-                ? PduEncoder.STUB_AUTH_ALIGNMENT + AuthTrailer.SIZE + security.signatureLength() : 0;
-        int room = (maxXmit - PduHeader.SIZE - 8 - overhead) & ~15;
+        int room = (maxXmit - PduHeader.SIZE - 8 - security.overhead()) & ~15;
         int off = 0;
         do {
             int n = Math.min(room, stub.length - off);
             int flags = (off == 0 ? PduType.FIRST_FRAG : 0) | (off + n == stub.length ? PduType.LAST_FRAG : 0);
             byte[] chunk = java.util.Arrays.copyOfRange(stub, off, off + n);
-            if (authenticated && authLevel >= AuthTrailer.LEVEL_PACKET) {
+            if (security.protects()) {
                 sendProtected(PduEncoder.response(callId, flags, stub.length - off, contextId, chunk,
-                        new AuthTrailer(authType, authLevel, 0, authContextId, new byte[security.signatureLength()])));
+                        security.placeholder()));
             } else {
                 send(PduEncoder.response(callId, flags, stub.length - off, contextId, chunk, null));
             }
@@ -366,12 +336,7 @@ final class Association {
     /** Signs or seals a finished fragment and sends it; under the send lock, so sequence numbers follow the wire. */
     private void sendProtected(byte[] frag) throws IOException {
         synchronized (out) {
-            int sigLen = security.signatureLength();
-            int signed = frag.length - sigLen;
-            int stubOffset = PduHeader.SIZE + 8;
-            int stubLength = signed - AuthTrailer.SIZE - stubOffset;
-            byte[] sig = security.protect(frag, authLevel == AuthTrailer.LEVEL_PRIVACY, stubOffset, stubLength, signed);
-            System.arraycopy(sig, 0, frag, signed, sigLen);
+            security.protect(frag);
             out.write(frag);
             out.flush();
         }
