@@ -46,24 +46,35 @@ final class BridgeService extends ClusterBridgeGrpc.ClusterBridgeImplBase {
     public void watch(WatchRequest request, StreamObserver<ClusterUpdate> response) {
         ServerCallStreamObserver<ClusterUpdate> out = (ServerCallStreamObserver<ClusterUpdate>) response;
         Watcher w = new Watcher(watcherQueue, metrics::resync);
+        Object ready = new Object();
+        out.setOnReadyHandler(() -> {
+            synchronized (ready) {
+                ready.notifyAll();
+            }
+        });
         out.setOnCancelHandler(() -> {
             w.close();
             model.unwatch(w);
+            synchronized (ready) {
+                ready.notifyAll();
+            }
         });
         model.watch(w, request.getAfterSequence(), request.getStreamId());
-        Thread.ofVirtual().name("watch-sender").start(() -> send(w, out));
+        Thread.ofVirtual().name("watch-sender").start(() -> send(w, out, ready));
     }
 
     /** Sends what the watcher queues, only as fast as gRPC takes it (a slow one gets resynced). */
-    private void send(Watcher w, ServerCallStreamObserver<ClusterUpdate> out) {
+    private void send(Watcher w, ServerCallStreamObserver<ClusterUpdate> out, Object ready) {
         try {
             while (!w.isClosed()) {
                 ClusterUpdate u = w.take(1000);
                 if (u == null) {
                     continue;
                 }
-                while (!out.isReady() && !w.isClosed() && !out.isCancelled()) {
-                    Thread.sleep(5);
+                synchronized (ready) {
+                    while (!out.isReady() && !w.isClosed() && !out.isCancelled()) {
+                        ready.wait(1000);
+                    }
                 }
                 if (out.isCancelled()) {
                     break;
