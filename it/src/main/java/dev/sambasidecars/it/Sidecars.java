@@ -1,5 +1,6 @@
 package dev.sambasidecars.it;
 
+import dev.sambasidecars.common.config.CommonOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -17,10 +18,9 @@ import java.util.Properties;
 public final class Sidecars {
     private Sidecars() {}
 
-    /** Default metrics ports by daemon launcher (DESIGN.md). */
-    private static final Map<String, Integer> PORTS = Map.of(
-            "witness-daemon", 9701, "ctdb-bridge", 9702, "persist-store", 9703,
-            "fdpass-broker", 9704, "smbd-direct-proxy", 9705);
+    /** The daemon launchers, one per module (the witness module's launcher is witness-daemon). */
+    private static final List<String> LAUNCHERS = CommonOptions.DAEMON_METRICS_PORTS
+            .keySet().stream().map(m -> m.equals("witness") ? "witness-daemon" : m).toList();
 
     /** A daemon started on a node. */
     public record Started(int pnn, String launcher, String metricsUrl) {}
@@ -31,7 +31,7 @@ public final class Sidecars {
         try (InputStream in = Files.newInputStream(dist.resolve("lib/launchers.properties"))) {
             p.load(in);
         }
-        return PORTS.keySet().stream().filter(p::containsKey).sorted().toList();
+        return LAUNCHERS.stream().filter(p::containsKey).sorted().toList();
     }
 
     /** Starts every available daemon on every node; returns where each serves metrics. */
@@ -58,7 +58,7 @@ public final class Sidecars {
      * address, log in {@code /var/log/<launcher>.log}, pid in {@code /run/<launcher>.pid}.
      */
     public static Started start(SambaCluster cluster, int pnn, String launcher, String... sets) {
-        int port = PORTS.get(launcher);
+        int port = CommonOptions.DAEMON_METRICS_PORTS.get(module(launcher));
         StringBuilder cmd = new StringBuilder("nohup /opt/samba-sidecars/bin/").append(launcher)
                 .append(" --set 'sidecar ").append(module(launcher)).append(":metrics address=0.0.0.0:").append(port)
                 .append("'");
