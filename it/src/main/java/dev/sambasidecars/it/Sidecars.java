@@ -42,6 +42,9 @@ public final class Sidecars {
                 if (launcher.equals("ctdb-bridge")) {
                     installEventScript(cluster, pnn);
                 }
+                if (launcher.equals("witness-daemon")) {
+                    exportWitnessCredentials(cluster, pnn);
+                }
                 out.add(start(cluster, pnn, launcher));
             }
         }
@@ -74,6 +77,15 @@ public final class Sidecars {
     public static void stop(SambaCluster cluster, int pnn, String launcher) {
         cluster.exec(pnn, "p=$(cat /run/" + launcher + ".pid 2>/dev/null) && kill $p 2>/dev/null; "
                 + "for i in $(seq 1 100); do kill -0 $p 2>/dev/null || exit 0; sleep 0.1; done; kill -9 $p").orThrow();
+    }
+
+    /**
+     * Gives witness-daemon on node {@code pnn} the NT hashes of the node's Samba users, in the
+     * smbpasswd file its default configuration reads.
+     */
+    public static void exportWitnessCredentials(SambaCluster cluster, int pnn) {
+        cluster.exec(pnn, "mkdir -p /etc/samba/sidecars && pdbedit -L -w > /etc/samba/sidecars/witness.smbpasswd")
+                .orThrow();
     }
 
     /** Enables the sidecars' CTDB event script on node {@code pnn}. */

@@ -46,7 +46,7 @@ class LaunchersIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"witness-daemon", "persist-store", "fdpass-broker", "smbd-direct-proxy"})
+    @ValueSource(strings = {"persist-store", "fdpass-broker", "smbd-direct-proxy"})
     void daemonNotBuiltYetSaysSoAndExitsTwo(String launcher) throws Exception {
         Run r = run(Map.of("PATH", "/usr/bin:/bin"), DIST.resolve("bin/" + launcher).toString(), "--help");
         assertEquals(2, r.exit());
@@ -74,16 +74,17 @@ class LaunchersIT {
         assertTrue(!r.err().contains("this is not the java to run"), "the old runtime was not started");
     }
 
-    @Test
-    void ctdbBridgeLauncherAnswersHelpAndVersion() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"ctdb-bridge", "witness-daemon"})
+    void builtDaemonLaunchersAnswerHelpAndVersion(String launcher) throws Exception {
         Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "JAVA_HOME", JDK);
-        Run h = run(env, DIST.resolve("bin/ctdb-bridge").toString(), "--help");
+        Run h = run(env, DIST.resolve("bin/" + launcher).toString(), "--help");
         assertEquals(0, h.exit(), h.err());
-        assertTrue(h.out().contains("Usage: ctdb-bridge") && h.out().contains("--config") && h.out().contains("Exit status"),
+        assertTrue(h.out().contains("Usage: " + launcher) && h.out().contains("--config") && h.out().contains("Exit status"),
                 h.out());
-        Run v = run(env, DIST.resolve("bin/ctdb-bridge").toString(), "--version");
+        Run v = run(env, DIST.resolve("bin/" + launcher).toString(), "--version");
         assertEquals(0, v.exit(), v.err());
-        assertTrue(v.out().startsWith("ctdb-bridge (samba-sidecars) " + VERSION), v.out());
+        assertTrue(v.out().startsWith(launcher + " (samba-sidecars) " + VERSION), v.out());
     }
 
     @Test

@@ -72,6 +72,11 @@ class CtdbBridgeIT {
     void disableMovesEveryAddressOfTheNodeAndEnableBringsThemBack(SambaCluster cluster) throws Exception {
         try (BridgeWatch w = BridgeWatch.connected(cluster.socketDirectory(0), cluster.size())) {
             int victim = 2;
+            if (!owners(w.snapshot()).containsValue(victim)) {
+                cluster.ctdb(0, "moveip " + cluster.publicIps().getFirst() + " " + victim).orThrow();
+                awaitAgreement(cluster, w, 0);
+                SambaCluster.awaitCondition("node 2 holds an address", MOVE, () -> owners(w.snapshot()).containsValue(victim));
+            }
             List<String> held = owners(w.snapshot()).entrySet().stream().filter(e -> e.getValue() == victim)
                     .map(Map.Entry::getKey).toList();
             assertTrue(!held.isEmpty(), "node 2 holds an address");
@@ -117,6 +122,10 @@ class CtdbBridgeIT {
     void killedNodeShowsDisconnectedAndItsAddressesMove(SambaCluster cluster) throws Exception {
         try (BridgeWatch w = BridgeWatch.connected(cluster.socketDirectory(0), cluster.size())) {
             int victim = 1;
+            if (!owners(w.snapshot()).containsValue(victim)) {
+                cluster.ctdb(0, "moveip " + cluster.publicIps().getFirst() + " " + victim).orThrow();
+                SambaCluster.awaitCondition("node 1 holds an address", MOVE, () -> owners(w.snapshot()).containsValue(victim));
+            }
             List<String> held = owners(w.snapshot()).entrySet().stream().filter(e -> e.getValue() == victim)
                     .map(Map.Entry::getKey).toList();
             int from = w.mark();

@@ -274,7 +274,7 @@ final class Association {
         }
         CallContext call = new CallContext(callId, this);
         running.put(callId, call);
-        byte[] stub = acc.toByteArray();
+        byte[] stub = VerificationTrailer.strip(acc.toByteArray());
         Thread.ofVirtual().name("rpc-call-" + callId).start(() -> execute(call, ctx, r, stub));
     }
 

@@ -1,0 +1,74 @@
+package dev.sambasidecars.it.rpc;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sambasidecars.it.ExecResult;
+import dev.sambasidecars.it.SambaCluster;
+import dev.sambasidecars.it.SambaClusterTest;
+import dev.sambasidecars.it.Sidecars;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * witness-daemon on every node of a real cluster, reached by Debian's rpcclient from the
+ * client container through a public IP: the endpoint mapper on 135 finds the Witness
+ * interface, NTLMSSP at [sign] and [seal] authenticates the cluster's test user (NT hashes
+ * exported by {@code pdbedit -L -w}), GetInterfaceList lists every public IP CTDB has; an
+ * unauthenticated caller and a wrong password are refused.
+ */
+@SambaClusterTest(nodes = 3)
+class WitnessEngineIT {
+
+    @BeforeAll
+    static void startDaemons(SambaCluster cluster) throws Exception {
+        for (int i = 0; i < cluster.size(); i++) {
+            Sidecars.installEventScript(cluster, i);
+            Sidecars.start(cluster, i, "ctdb-bridge");
+            Sidecars.exportWitnessCredentials(cluster, i);
+            Sidecars.start(cluster, i, "witness-daemon");
+        }
+        for (int i = 0; i < cluster.size(); i++) {
+            int node = i;
+            SambaCluster.awaitCondition("witness-daemon on node " + node, Duration.ofSeconds(60),
+                    () -> cluster.exec(node, "/opt/samba-sidecars/bin/sidecarctl status | grep -q '^witness .*running'").ok());
+        }
+    }
+
+    private static ExecResult rpcclient(SambaCluster cluster, String credentials, String binding, String command) {
+        return cluster.onClient("rpcclient -d0 " + credentials + " 'ncacn_ip_tcp:" + binding + "' -c '" + command + "' 2>&1");
+    }
+
+    private static String user(SambaCluster cluster) {
+        return "-U '" + cluster.spec().user() + "%" + cluster.spec().password() + "'";
+    }
+
+    @Test
+    void getInterfaceListThroughTheEndpointMapperListsEveryPublicIp(SambaCluster cluster) throws Exception {
+        String ip = cluster.publicIps().getFirst();
+        for (String level : new String[] {"sign", "seal"}) {
+            SambaCluster.awaitCondition("GetInterfaceList lists every public IP at " + level, Duration.ofSeconds(30), () -> {
+                String out = rpcclient(cluster, user(cluster), ip + "[" + level + "]", "GetInterfaceList").stdout();
+                return cluster.publicIps().stream().allMatch(out::contains);
+            });
+        }
+        String out = rpcclient(cluster, user(cluster), ip + "[sign]", "GetInterfaceList").stdout();
+        assertTrue(!out.contains("NT_STATUS") && !out.contains("WERR_"), out);
+    }
+
+    @Test
+    void witnessPortAnswersWithoutTheEndpointMapper(SambaCluster cluster) {
+        String out = rpcclient(cluster, user(cluster), cluster.nodeAddress(1) + "[49200,sign]", "GetInterfaceList").stdout();
+        assertTrue(cluster.publicIps().stream().allMatch(out::contains), out);
+    }
+
+    @Test
+    void unauthenticatedAndWrongPasswordAreRefused(SambaCluster cluster) {
+        String ip = cluster.publicIps().getFirst();
+        String anonymous = rpcclient(cluster, "-U% -N", ip, "GetInterfaceList").stdout();
+        assertTrue(anonymous.contains("ACCESS_DENIED"), anonymous);
+        String wrong = rpcclient(cluster, "-U '" + cluster.spec().user() + "%wrong-password'", ip + "[sign]",
+                "GetInterfaceList").stdout();
+        assertTrue(wrong.contains("ACCESS_DENIED"), wrong);
+    }
+}
