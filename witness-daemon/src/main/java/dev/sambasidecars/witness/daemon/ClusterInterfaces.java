@@ -28,7 +28,7 @@ final class ClusterInterfaces {
             boolean served = owner != null && owner.getConnected() && !owner.getInactive() && !owner.getDisabled()
                     && !owner.getUnhealthy();
             String group = owner == null ? "UNASSIGNED" : "NODE" + owner.getPnn();
-            out.add(new InterfaceInfo(group, -1, served ? InterfaceInfo.STATE_AVAILABLE : InterfaceInfo.STATE_UNAVAILABLE,
+            out.add(new InterfaceInfo(group, InterfaceInfo.WITNESS_V2, served ? InterfaceInfo.STATE_AVAILABLE : InterfaceInfo.STATE_UNAVAILABLE,
                     InetAddress.ofLiteral(ip.getAddress()), ip.getOwner() == s.getThisPnn()));
         }
         return out;

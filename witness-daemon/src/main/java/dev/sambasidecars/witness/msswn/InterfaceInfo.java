@@ -10,6 +10,8 @@ import java.net.InetAddress;
  */
 public record InterfaceInfo(String groupName, int version, int state, InetAddress address, boolean onThisNode) {
 
+    /** WitnessServiceVersion of a server that offers RegisterEx (MS-SWN 3.1.4.1); Samba answers the same. */
+    public static final int WITNESS_V2 = 0x00020000;
     public static final int STATE_UNKNOWN = 0;
     public static final int STATE_AVAILABLE = 1;
     public static final int STATE_UNAVAILABLE = 0xff;
