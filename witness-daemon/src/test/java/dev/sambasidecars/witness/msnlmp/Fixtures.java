@@ -38,6 +38,7 @@ final class Fixtures {
         return new RandomGenerator() {
             @Override
             public long nextLong() {
+                // The server draws its challenge with nextBytes only; any other use fails the test loudly.
                 throw new UnsupportedOperationException();
             }
 
