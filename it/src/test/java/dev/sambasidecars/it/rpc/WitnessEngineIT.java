@@ -63,6 +63,29 @@ class WitnessEngineIT {
     }
 
     @Test
+    void winbindBackendChecksPasswordsThroughNtlmAuth(SambaCluster cluster) throws Exception {
+        // A second witness-daemon on node 0 checking NTLMv2 through winbindd instead of a hash file.
+        cluster.exec(0, "winbindd -D").orThrow();
+        SambaCluster.awaitCondition("winbindd answers", Duration.ofSeconds(30), () -> cluster.exec(0, "wbinfo -p").ok());
+        cluster.exec(0, "mkdir -p /run/sidecars-winbind && "
+                + "ln -sf /run/samba-sidecars/ctdb-bridge.sock /run/sidecars-winbind/ctdb-bridge.sock").orThrow();
+        cluster.exec(0, "nohup /opt/samba-sidecars/bin/witness-daemon --set 'sidecar witness:credentials=winbind' "
+                + "--set 'sidecar witness:port=49201' --set 'sidecar witness:epm port=0' "
+                + "--set 'sidecar witness:metrics address=0.0.0.0:9711' "
+                + "--set 'sidecar common:socket directory=/run/sidecars-winbind' "
+                + ">/var/log/witness-daemon-winbind.log 2>&1 &").orThrow();
+        String binding = cluster.nodeAddress(0) + "[49201,sign]";
+        SambaCluster.awaitCondition("GetInterfaceList through the winbind-backed daemon", Duration.ofSeconds(60),
+                () -> {
+                    String out = rpcclient(cluster, user(cluster), binding, "GetInterfaceList").stdout();
+                    return cluster.publicIps().stream().allMatch(out::contains);
+                });
+        String wrong = rpcclient(cluster, "-U '" + cluster.spec().user() + "%wrong-password'", binding,
+                "GetInterfaceList").stdout();
+        assertTrue(wrong.contains("ACCESS_DENIED"), wrong);
+    }
+
+    @Test
     void unauthenticatedAndWrongPasswordAreRefused(SambaCluster cluster) {
         String ip = cluster.publicIps().getFirst();
         String anonymous = rpcclient(cluster, "-U% -N", ip, "GetInterfaceList").stdout();

@@ -7,10 +7,12 @@ import dev.sambasidecars.common.daemon.StartupException;
 import dev.sambasidecars.ctdb.api.BridgeClient;
 import dev.sambasidecars.ctdb.api.ClusterView;
 import dev.sambasidecars.witness.epm.EndpointMapper;
-import dev.sambasidecars.witness.msnlmp.NtHashCredentials;
+import dev.sambasidecars.witness.msnlmp.CredentialBackend;
 import dev.sambasidecars.witness.msnlmp.NtHashFile;
 import dev.sambasidecars.witness.msnlmp.NtlmRpcSecurity;
 import dev.sambasidecars.witness.msnlmp.NtlmServerConfig;
+import dev.sambasidecars.witness.msnlmp.WinbindCredentials;
+import java.time.Duration;
 import dev.sambasidecars.witness.msrpce.AuthTrailer;
 import dev.sambasidecars.witness.msrpce.RpcServer;
 import dev.sambasidecars.witness.msswn.WitnessInterface;
@@ -40,12 +42,18 @@ public final class WitnessDaemonMain extends DaemonCommand {
     protected void start(DaemonContext ctx) throws Exception {
         SidecarConfig cfg = ctx.config();
         String m = WitnessOptions.MODULE;
-        NtHashCredentials creds;
-        try {
-            creds = NtHashFile.load(cfg.get(m, WitnessOptions.SMBPASSWD_FILE));
-        } catch (IOException e) {
-            throw new StartupException("cannot read the credentials of 'sidecar witness:smbpasswd file' ("
-                    + cfg.get(m, WitnessOptions.SMBPASSWD_FILE) + "): " + e.getMessage(), e);
+        CredentialBackend creds;
+        if (cfg.get(m, WitnessOptions.CREDENTIALS).equals("winbind")) {
+            WinbindCredentials winbind = new WinbindCredentials(cfg.get(m, WitnessOptions.NTLM_AUTH), Duration.ofSeconds(5));
+            ctx.lifecycle().onStop("ntlm_auth helper", grace -> winbind.close());
+            creds = winbind;
+        } else {
+            try {
+                creds = NtHashFile.load(cfg.get(m, WitnessOptions.SMBPASSWD_FILE));
+            } catch (IOException e) {
+                throw new StartupException("cannot read the credentials of 'sidecar witness:smbpasswd file' ("
+                        + cfg.get(m, WitnessOptions.SMBPASSWD_FILE) + "): " + e.getMessage(), e);
+            }
         }
         String name = cfg.get(m, WitnessOptions.NETBIOS_NAME).isEmpty()
                 ? InetAddress.getLocalHost().getHostName().split("\\.")[0].toUpperCase(Locale.ROOT)
@@ -82,7 +90,7 @@ public final class WitnessDaemonMain extends DaemonCommand {
     }
 
     private static RpcServer serve(DaemonContext ctx, String address, int port, List<dev.sambasidecars.witness.msrpce.RpcInterface> ifaces,
-                                   NtHashCredentials creds, NtlmServerConfig ntlm, Counter authFailures)
+                                   CredentialBackend creds, NtlmServerConfig ntlm, Counter authFailures)
             throws StartupException {
         var registry = ctx.metrics().registry();
         try {

@@ -25,6 +25,10 @@ public final class WitnessOptions implements OptionsProvider {
     public static final Option<Path> SMBPASSWD_FILE = Option.of("smbpasswd file", OptionTypes.path(),
             Path.of("/etc/samba/sidecars/witness.smbpasswd"),
             "NT hashes of the users allowed to authenticate, in smbpasswd format (pdbedit -L -w)");
+    public static final Option<String> CREDENTIALS = Option.of("credentials", OptionTypes.oneOf("smbpasswd", "winbind"),
+            "smbpasswd", "how NTLMv2 responses are checked: the smbpasswd file, or winbindd through ntlm_auth");
+    public static final Option<String> NTLM_AUTH = Option.of("ntlm_auth", OptionTypes.string(), "ntlm_auth",
+            "Samba's ntlm_auth program, for credentials = winbind");
     public static final Option<String> NETBIOS_NAME = Option.of("netbios name", OptionTypes.string(), "",
             "name this node gives in NTLMSSP challenges (empty: the host name)");
     public static final Option<String> WORKGROUP = Option.of("workgroup", OptionTypes.string(), "WORKGROUP",
@@ -35,7 +39,7 @@ public final class WitnessOptions implements OptionsProvider {
 
     @Override
     public List<ModuleOptions> options() {
-        return List.of(ModuleOptions.of(MODULE, List.of(PORT, EPM_PORT, LISTEN_ADDRESS, MIN_AUTH_LEVEL, SMBPASSWD_FILE,
-                NETBIOS_NAME, WORKGROUP, IDLE_TIMEOUT)));
+        return List.of(ModuleOptions.of(MODULE, List.of(PORT, EPM_PORT, LISTEN_ADDRESS, MIN_AUTH_LEVEL, CREDENTIALS, SMBPASSWD_FILE,
+                NTLM_AUTH, NETBIOS_NAME, WORKGROUP, IDLE_TIMEOUT)));
     }
 }
