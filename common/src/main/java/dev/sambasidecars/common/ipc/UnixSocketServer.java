@@ -139,9 +139,10 @@ public final class UnixSocketServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.warn("connection on {} from {} failed: {}", path, peer, e.toString());
         } finally {
+            // Free the slot before closing: a client that sees the close may reconnect at once.
             open.remove(socket);
-            closeQuietly(socket);
             slots.release();
+            closeQuietly(socket);
         }
     }
 
