@@ -29,14 +29,7 @@ import picocli.CommandLine.Option;
 /** {@code sidecarctl cluster …}: the cluster as ctdb-bridge sees it. */
 @Command(name = "cluster", mixinStandardHelpOptions = true, description = "The cluster as ctdb-bridge sees it.",
         subcommands = {ClusterCommand.Status.class, ClusterCommand.Watch.class})
-final class ClusterCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (see --help)");
-    }
+final class ClusterCommand extends Cli.Group {
 
     static String json(MessageOrBuilder m) {
         try {
@@ -98,8 +91,7 @@ final class ClusterCommand implements Runnable {
                 out.flush();
                 return ExitCode.OK;
             } catch (ConfigException e) {
-                spec.commandLine().getErr().println("sidecarctl: " + e.getMessage());
-                return ExitCode.USAGE;
+                return Cli.configError(spec, e);
             } catch (StatusRuntimeException e) {
                 spec.commandLine().getErr().println("sidecarctl: ctdb-bridge does not answer: " + e.getStatus());
                 return ExitCode.FAILURE;
@@ -142,8 +134,7 @@ final class ClusterCommand implements Runnable {
             try {
                 socket = socket(configArgs);
             } catch (ConfigException e) {
-                spec.commandLine().getErr().println("sidecarctl: " + e.getMessage());
-                return ExitCode.USAGE;
+                return Cli.configError(spec, e);
             }
             CountDownLatch forever = new CountDownLatch(1);
             try (BridgeClient client = BridgeClient.connect(socket);

@@ -15,15 +15,7 @@ import picocli.CommandLine.Option;
 /** {@code sidecarctl config …}: the sidecar options of an smb.conf. */
 @Command(name = "config", mixinStandardHelpOptions = true, description = "Sidecar options in smb.conf.",
         subcommands = {ConfigCommand.Check.class})
-final class ConfigCommand implements Runnable {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (see --help)");
-    }
+final class ConfigCommand extends Cli.Group {
 
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = {"Checks the 'sidecar MODULE:OPTION' settings of an smb.conf and prints the effective "
@@ -47,8 +39,7 @@ final class ConfigCommand implements Runnable {
             try {
                 config = configArgs.load();
             } catch (ConfigException e) {
-                err.println("sidecarctl: " + e.getMessage());
-                return ExitCode.USAGE;
+                return Cli.configError(spec, e);
             }
             config.warnings().forEach(w -> err.println("warning: " + w));
             out.println("# effective sidecar options"

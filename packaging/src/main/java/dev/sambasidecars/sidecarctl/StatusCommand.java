@@ -42,8 +42,7 @@ final class StatusCommand implements Callable<Integer> {
         try {
             config = configArgs.load();
         } catch (ConfigException e) {
-            spec.commandLine().getErr().println("sidecarctl: " + e.getMessage());
-            return ExitCode.USAGE;
+            return Cli.configError(spec, e);
         }
         Path dir = config.get(CommonOptions.COMMON, CommonOptions.SOCKET_DIRECTORY);
         int status = ExitCode.OK;
