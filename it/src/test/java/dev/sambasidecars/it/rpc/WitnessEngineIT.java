@@ -86,11 +86,18 @@ class WitnessEngineIT {
     }
 
     @Test
-    void unauthenticatedAndWrongPasswordAreRefused(SambaCluster cluster) {
-        String ip = cluster.publicIps().getFirst();
-        String anonymous = rpcclient(cluster, "-U% -N", ip, "GetInterfaceList").stdout();
+    void unauthenticatedAndWrongPasswordAreRefused(SambaCluster cluster) throws Exception {
+        // A node's own address, not a public IP: CTDB may still be moving public IPs right after
+        // start, and a refusal only means something once the same binding is known to answer.
+        String address = cluster.nodeAddress(2);
+        SambaCluster.awaitCondition("the right password is accepted through the endpoint mapper on node 2",
+                Duration.ofSeconds(30), () -> {
+                    String out = rpcclient(cluster, user(cluster), address + "[sign]", "GetInterfaceList").stdout();
+                    return cluster.publicIps().stream().allMatch(out::contains);
+                });
+        String anonymous = rpcclient(cluster, "-U% -N", address, "GetInterfaceList").stdout();
         assertTrue(anonymous.contains("ACCESS_DENIED"), anonymous);
-        String wrong = rpcclient(cluster, "-U '" + cluster.spec().user() + "%wrong-password'", ip + "[sign]",
+        String wrong = rpcclient(cluster, "-U '" + cluster.spec().user() + "%wrong-password'", address + "[sign]",
                 "GetInterfaceList").stdout();
         assertTrue(wrong.contains("ACCESS_DENIED"), wrong);
     }

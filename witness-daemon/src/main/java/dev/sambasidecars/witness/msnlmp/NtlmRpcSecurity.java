@@ -3,9 +3,11 @@ package dev.sambasidecars.witness.msnlmp;
 import dev.sambasidecars.witness.msrpce.RpcSecurity;
 import dev.sambasidecars.witness.msrpce.RpcSecurityException;
 
-/** NTLMSSP (auth type 10) as a DCE/RPC security context: NEGOTIATE in bind, AUTHENTICATE in auth3. */
+/** NTLMSSP (auth type 10) as a DCE/RPC security context: NEGOTIATE in the bind, AUTHENTICATE in auth3
+ * (or alter_context, which then gets an empty token back). */
 public final class NtlmRpcSecurity implements RpcSecurity {
     private final NtlmServer server;
+    private boolean negotiated;
     private NtlmSession session;
 
     public NtlmRpcSecurity(NtlmServerConfig config, CredentialBackend credentials) {
@@ -14,20 +16,29 @@ public final class NtlmRpcSecurity implements RpcSecurity {
 
     @Override
     public byte[] accept(byte[] clientToken) throws RpcSecurityException {
+        if (session != null) {
+            throw new RpcSecurityException("NTLMSSP handshake already finished");
+        }
+        if (!negotiated) {
+            try {
+                byte[] challenge = server.processNegotiate(clientToken);
+                negotiated = true;
+                return challenge;
+            } catch (NtlmException e) {
+                throw new RpcSecurityException("NTLMSSP negotiate refused: " + e.getMessage());
+            }
+        }
         try {
-            return server.processNegotiate(clientToken);
+            session = server.processAuthenticate(clientToken);
+            return new byte[0];
         } catch (NtlmException e) {
-            throw new RpcSecurityException("NTLMSSP negotiate refused: " + e.getMessage());
+            throw new RpcSecurityException("NTLMSSP authentication failed: " + e.getMessage());
         }
     }
 
     @Override
-    public void complete(byte[] clientToken) throws RpcSecurityException {
-        try {
-            session = server.processAuthenticate(clientToken);
-        } catch (NtlmException e) {
-            throw new RpcSecurityException("NTLMSSP authentication failed: " + e.getMessage());
-        }
+    public boolean established() {
+        return session != null;
     }
 
     @Override

@@ -176,13 +176,18 @@ final class Association {
 
     private void auth3(Pdu.Auth3Pdu a) {
         try {
-            security.complete(a.auth().value());
+            security.next(a.auth());
             LOG.debug("{} authenticated as {} at level {}", peer(), security.user(), security.level());
         } catch (RpcSecurityException e) {
-            server.authFailure(e);
-            LOG.info("authentication of {} failed: {}", peer(), e.getMessage());
-            // Calls on this association now fault with ACCESS_DENIED (see unprotect).
+            authFailed(e);
         }
+    }
+
+    /** A failed leg: calls on this association now fault with ACCESS_DENIED (see unprotect). */
+    private void authFailed(RpcSecurityException e) {
+        server.authFailure(e);
+        LOG.info("authentication of {} failed: {}", peer(), e.getMessage());
+        security.fail();
     }
 
     /** Lets only requests the association's security accepts through; faults and closes otherwise. */
@@ -199,10 +204,43 @@ final class Association {
         }
     }
 
-    private void alterContext(BindPdu b) throws IOException {
+    /**
+     * An alter_context adds presentation contexts and may carry a leg of the handshake (SPNEGO's
+     * third leg arrives this way from Samba and Windows). Like Samba's server, a leg after the
+     * handshake finished is refused with ACCESS_DENIED, and a pure context change during an
+     * unfinished handshake is a protocol error; either ends the association.
+     */
+    private void alterContext(BindPdu b) throws IOException, RpcProtocolException {
+        int callId = b.header().callId();
+        AuthTrailer reply = null;
+        if (b.auth() != null) {
+            if (security.authenticated()) {
+                refuseAlter(callId, FaultStatus.ACCESS_DENIED, "authentication leg after the handshake finished");
+            }
+            java.util.function.Supplier<RpcSecurity> factory = server.security(b.auth().type());
+            try {
+                if (security.pending()) {
+                    reply = security.next(b.auth());
+                } else if (!security.active() && factory != null) {
+                    reply = security.start(b.auth(), factory);
+                } else {
+                    throw new RpcSecurityException("alter_context with an auth type this server does not accept");
+                }
+            } catch (RpcSecurityException e) {
+                authFailed(e);
+                refuseAlter(callId, FaultStatus.ACCESS_DENIED, e.getMessage());
+            }
+        } else if (security.pending()) {
+            refuseAlter(callId, FaultStatus.PROTOCOL_ERROR, "alter_context without the handshake's next leg");
+        }
         List<ContextResult> results = negotiate(b.contexts());
-        send(PduEncoder.bindAck(PduType.ALTER_CONTEXT_RESP, b.header().callId(),
-                PduType.FIRST_FRAG | PduType.LAST_FRAG, maxXmit, maxRecv, group, "", results, null));
+        send(PduEncoder.bindAck(PduType.ALTER_CONTEXT_RESP, callId,
+                PduType.FIRST_FRAG | PduType.LAST_FRAG, maxXmit, maxRecv, group, "", results, reply));
+    }
+
+    private void refuseAlter(int callId, int status, String why) throws IOException, RpcProtocolException {
+        fault(callId, 0, status);
+        throw new CorruptPduException("alter_context refused: " + why);
     }
 
     private List<ContextResult> negotiate(List<ContextElement> offered) {

@@ -29,13 +29,14 @@ final class AssociationSecurity {
     private int level = AuthTrailer.LEVEL_NONE;
     private int contextId;
     private volatile boolean authenticated;
+    private boolean failed;
 
     /** True once a bind asked for authentication (whether or not it succeeded). */
     boolean active() {
         return context != null;
     }
 
-    /** The bind's leg: the trailer for the bind_ack. */
+    /** The first leg (in a bind, or an alter_context on an association bound without auth): the reply trailer. */
     AuthTrailer start(AuthTrailer offered, Supplier<RpcSecurity> factory) throws RpcSecurityException {
         context = factory.get();
         byte[] token = context.accept(offered.value());
@@ -43,20 +44,47 @@ final class AssociationSecurity {
         // Packet and call level protect each PDU like integrity for connection-oriented RPC.
         level = offered.level() == AuthTrailer.LEVEL_CALL ? AuthTrailer.LEVEL_PACKET : offered.level();
         contextId = offered.contextId();
+        authenticated = context.established();
         return new AuthTrailer(type, offered.level(), 0, contextId, token);
     }
 
     void reset() {
         context = null;
+        authenticated = false;
+        failed = false;
     }
 
-    /** The auth3 leg. */
-    void complete(byte[] token) throws RpcSecurityException {
-        if (context == null || authenticated) {
-            throw new RpcSecurityException("auth3 without a pending authentication");
+    /** Ends the handshake unsuccessfully: no further legs, every request refused. */
+    void fail() {
+        failed = true;
+    }
+
+    /** True while a handshake is under way and wants more legs. */
+    boolean pending() {
+        return context != null && !authenticated && !failed;
+    }
+
+    /** True once the handshake finished successfully. */
+    boolean authenticated() {
+        return authenticated;
+    }
+
+    /**
+     * A later leg, from auth3 or alter_context: the trailer for the alter_context_resp (auth3
+     * ignores it). The leg must continue the handshake the bind began, with the same auth type
+     * and context id.
+     */
+    AuthTrailer next(AuthTrailer offered) throws RpcSecurityException {
+        if (!pending()) {
+            throw new RpcSecurityException("authentication leg without a pending handshake");
         }
-        context.complete(token);
-        authenticated = true;
+        if (offered.type() != type || offered.contextId() != contextId) {
+            throw new RpcSecurityException("authentication leg for auth type " + offered.type() + " context "
+                    + offered.contextId() + " continues a handshake of type " + type + " context " + contextId);
+        }
+        byte[] token = context.accept(offered.value());
+        authenticated = context.established();
+        return new AuthTrailer(type, offered.level(), 0, contextId, token);
     }
 
     String user() {

@@ -2,17 +2,21 @@ package dev.sambasidecars.witness.msrpce;
 
 /**
  * One association's security context for one auth type (NTLMSSP, later SPNEGO and Kerberos):
- * the legs of the handshake carried by bind/bind_ack and auth3 (or alter_context), then
+ * the legs of the handshake carried by bind/bind_ack, then auth3 or alter_context/alter_context_resp, then
  * per-PDU protection. For DCE/RPC the signature covers the PDU from its header through the
  * sec_trailer; sealing encrypts the stub and its padding.
  */
 public interface RpcSecurity {
 
-    /** The first leg: the client's token from the bind; returns the token for the bind_ack. */
+    /**
+     * One leg of the handshake: the client's token from the bind, then from auth3 or
+     * alter_context, until {@link #established()}. Returns the token for the bind_ack or
+     * alter_context_resp; an empty array when the leg has nothing to answer (auth3 never does).
+     */
     byte[] accept(byte[] clientToken) throws RpcSecurityException;
 
-    /** The last leg: the client's token from auth3 or alter_context. */
-    void complete(byte[] clientToken) throws RpcSecurityException;
+    /** True once the handshake finished: the user is known and PDUs can be protected. */
+    boolean established();
 
     /** The authenticated user as DOMAIN\\user. */
     String user();
