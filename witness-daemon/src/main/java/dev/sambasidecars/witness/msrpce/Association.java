@@ -43,6 +43,7 @@ final class Association {
     private final Map<Integer, BoundContext> contexts = new ConcurrentHashMap<>();
     private final Map<Integer, ByteArrayOutputStream> partial = new ConcurrentHashMap<>();
     private final Map<Integer, CallContext> running = new ConcurrentHashMap<>();
+    private final Map<Integer, Integer> cancelledEarly = new ConcurrentHashMap<>();
     private final List<Runnable> closers = new CopyOnWriteArrayList<>();
     private int maxXmit = MAX_FRAG;
     private int maxRecv = MAX_FRAG;
@@ -80,8 +81,16 @@ final class Association {
         return closed;
     }
 
+    void removeOnClose(Runnable r) {
+        closers.remove(r);
+    }
+
+    /** Runs {@code r} once when the association closes (at once if it already has). */
     void onClose(Runnable r) {
         closers.add(r);
+        if (closed && closers.remove(r)) {
+            r.run();
+        }
     }
 
     /** Serves the connection until it closes. */
@@ -124,14 +133,24 @@ final class Association {
                 }
                 auth3(a);
             }
-            case Pdu.ControlPdu c when c.header().type() == PduType.CO_CANCEL || c.header().type() == PduType.ORPHANED -> {
-                CallContext call = running.get(c.header().callId());
-                if (call != null) {
-                    call.cancel();
-                }
-                partial.remove(c.header().callId());
-            }
+            case Pdu.ControlPdu c when c.header().type() == PduType.CO_CANCEL || c.header().type() == PduType.ORPHANED ->
+                cancel(c.header().callId(), c.header().type() == PduType.CO_CANCEL);
             default -> throw new CorruptPduException("unexpected PDU type " + pdu.header().type() + " from a client");
+        }
+    }
+
+    /**
+     * co_cancel or orphaned: a running call learns it (and a waiting one ends with the matching
+     * fault); a call still arriving in fragments is only marked, and cancelled once dispatched,
+     * as Windows and Samba do. A call id nothing is known of is ignored.
+     */
+    private void cancel(int callId, boolean coCancel) {
+        int status = coCancel ? FaultStatus.FAULT_CANCEL : FaultStatus.SERVER_UNAVAILABLE;
+        CallContext call = running.get(callId);
+        if (call != null) {
+            call.cancel(status);
+        } else if (partial.containsKey(callId)) {
+            cancelledEarly.putIfAbsent(callId, status);
         }
     }
 
@@ -281,6 +300,7 @@ final class Association {
         }
         if (r.header().has(PduType.FIRST_FRAG)) {
             partial.put(callId, new ByteArrayOutputStream());
+            cancelledEarly.remove(callId);
         }
         ByteArrayOutputStream acc = partial.get(callId);
         if (acc == null) {
@@ -288,6 +308,7 @@ final class Association {
         }
         if (acc.size() + r.stub().length > MAX_REQUEST) {
             partial.remove(callId);
+            cancelledEarly.remove(callId);
             throw new PduTooLongException("request of call " + callId, acc.size() + (long) r.stub().length, MAX_REQUEST);
         }
         acc.writeBytes(r.stub());
@@ -296,6 +317,7 @@ final class Association {
         }
         partial.remove(callId);
         BoundContext ctx = contexts.get(r.contextId());
+        Integer early = cancelledEarly.remove(callId);
         if (ctx == null) {
             fault(callId, r.contextId(), FaultStatus.UNKNOWN_INTERFACE);
             return;
@@ -311,6 +333,9 @@ final class Association {
             return;
         }
         CallContext call = new CallContext(callId, this);
+        if (early != null) {
+            call.cancel(early);
+        }
         running.put(callId, call);
         byte[] stub = VerificationTrailer.strip(acc.toByteArray());
         Thread.ofVirtual().name("rpc-call-" + callId).start(() -> execute(call, ctx, r, stub));
@@ -398,6 +423,9 @@ final class Association {
             // closing anyway
         }
         for (Runnable r : closers) {
+            if (!closers.remove(r)) {
+                continue;
+            }
             try {
                 r.run();
             } catch (RuntimeException e) {

@@ -22,4 +22,8 @@ public final class FaultStatus {
     public static final int OTHER = 0x00000001;
     /** The call was cancelled (RPC_S_CALL_CANCELLED). */
     public static final int CALL_CANCELLED = 0x0000071A;
+    /** The client cancelled the call with co_cancel (nca_s_fault_cancel). */
+    public static final int FAULT_CANCEL = 0x1C00000D;
+    /** The client orphaned the call; Samba's servers answer such calls with this (RPC_S_SERVER_UNAVAILABLE). */
+    public static final int SERVER_UNAVAILABLE = 0x000006BA;
 }

@@ -113,4 +113,10 @@ public final class PduEncoder {
         b.zeros(4);
         return finish(b, auth, 0, 4);
     }
+
+    /** A header-only PDU: co_cancel or orphaned from a client, shutdown from a server. */
+    public static byte[] control(int type, int callId) {
+        PduBuffer b = start(type, PduType.FIRST_FRAG | PduType.LAST_FRAG, callId, PduHeader.SIZE);
+        return finish(b, null, 0, 4);
+    }
 }

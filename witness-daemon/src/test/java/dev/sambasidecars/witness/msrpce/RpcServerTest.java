@@ -39,7 +39,10 @@ class RpcServerTest {
     private Socket socket;
     private DataInputStream in;
 
-    /** opnum 0 echoes reversed; 1 waits for the test; 2 has a bad stub; 3 returns n bytes; 4 faults ACCESS_DENIED. */
+    /**
+     * opnum 0 echoes reversed; 1 waits for the test; 2 has a bad stub; 3 returns n bytes; 4 faults
+     * ACCESS_DENIED; 5 waits for a result that never comes, until the client cancels.
+     */
     final RpcInterface echo = new RpcInterface() {
         @Override
         public SyntaxId syntax() {
@@ -48,7 +51,7 @@ class RpcServerTest {
 
         @Override
         public int opnumCount() {
-            return 5;
+            return 6;
         }
 
         @Override
@@ -69,6 +72,13 @@ class RpcServerTest {
                 }
                 case 2 -> throw new NdrException("not what was expected");
                 case 3 -> new byte[stub[0] & 0xff | (stub[1] & 0xff) << 8];
+                case 5 -> {
+                    try {
+                        yield call.await(new java.util.concurrent.CompletableFuture<byte[]>(), Duration.ofSeconds(20));
+                    } catch (java.util.concurrent.TimeoutException e) {
+                        throw new RpcFaultException(FaultStatus.OTHER, "not cancelled in time");
+                    }
+                }
                 default -> throw new RpcFaultException(FaultStatus.ACCESS_DENIED, "no");
             };
         }
@@ -218,5 +228,35 @@ class RpcServerTest {
         org.junit.jupiter.api.Assertions.assertThrows(EOFException.class, () -> in.readByte());
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         assertTrue(ms >= 1500 && ms < 4900, "closed after the 2 s idle timeout, not before: " + ms);
+    }
+
+    @Test
+    void coCancelEndsAWaitingCallWithTheCancelFaultAndOrphanedWithServerUnavailable() throws Exception {
+        bind(5840, ctx(0, ECHO, SyntaxId.NDR32));
+        send(PduEncoder.request(20, 3, 0, 0, 5, null, new byte[0], null));
+        send(PduEncoder.request(21, 3, 0, 0, 5, null, new byte[0], null));
+        assertArrayEquals(new byte[] {1}, call(22, 0, new byte[] {1}), "other calls go on while two wait");
+        send(PduEncoder.control(PduType.CO_CANCEL, 21));
+        Pdu.FaultPdu cancelled = assertInstanceOf(Pdu.FaultPdu.class, receive());
+        assertEquals(21, cancelled.header().callId());
+        assertEquals(FaultStatus.FAULT_CANCEL, cancelled.status());
+        send(PduEncoder.control(PduType.ORPHANED, 20));
+        Pdu.FaultPdu orphaned = assertInstanceOf(Pdu.FaultPdu.class, receive());
+        assertEquals(20, orphaned.header().callId());
+        assertEquals(FaultStatus.SERVER_UNAVAILABLE, orphaned.status());
+        send(PduEncoder.control(PduType.CO_CANCEL, 99));
+        assertArrayEquals(new byte[] {2}, call(23, 0, new byte[] {2}), "a cancel for an unknown call is ignored");
+    }
+
+    @Test
+    void coCancelBetweenFragmentsIsRememberedAndTheCallStillArrives() throws Exception {
+        bind(5840, ctx(0, ECHO, SyntaxId.NDR32));
+        send(PduEncoder.request(30, PduType.FIRST_FRAG, 2, 0, 5, null, new byte[] {1}, null));
+        send(PduEncoder.control(PduType.CO_CANCEL, 30));
+        send(PduEncoder.request(30, PduType.LAST_FRAG, 1, 0, 5, null, new byte[] {2}, null));
+        Pdu.FaultPdu f = assertInstanceOf(Pdu.FaultPdu.class, receive());
+        assertEquals(30, f.header().callId());
+        assertEquals(FaultStatus.FAULT_CANCEL, f.status(), "dispatched already cancelled");
+        assertArrayEquals(new byte[] {3}, call(31, 0, new byte[] {3}));
     }
 }
