@@ -3,17 +3,38 @@ package dev.sambasidecars.witness.ndr;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
  * Unmarshals little-endian NDR stub data. Primitives align to their size, measured from the
  * start of the stub; every count and length is checked against the bytes left before anything
- * is allocated; strings must end in NUL. Deferred pointees are read where the caller's stub
- * reads them (after the structure that holds their referent ids), as NDR lays them out.
+ * is allocated; strings must end in NUL.
+ *
+ * <p>Pointers follow NDR's layout rules: a top-level pointer's pointee follows its referent id
+ * at once; an embedded pointer's pointee is deferred to after the outermost construct (see
+ * {@link #constructed}) and read depth-first, each pointee's own embedded pointees right after
+ * it. Full pointers that repeat a referent id yield the same pointee. Nesting is bounded.
  */
 public final class NdrReader {
     private final ByteBuffer buf;
     private final NdrSyntax syntax;
+    private final Map<Long, Deferred<?>> fullReferents = new HashMap<>();
+    private ArrayDeque<Step> deferred;
+    private int depth;
+    private int scopes;
+
+    /** A deferred pointee still to read. */
+    private interface Step {
+        void run() throws NdrException;
+    }
+
+    /** Deepest nesting of pointees within pointees accepted. */
+    static final int MAX_NESTING = 32;
 
     public NdrReader(byte[] stub, NdrSyntax syntax) {
         this.buf = ByteBuffer.wrap(stub).order(ByteOrder.LITTLE_ENDIAN);
@@ -70,12 +91,7 @@ public final class NdrReader {
 
     /** A count, refused above {@code max} or above what the stub could still hold. */
     public int count(String what, int max, int elementSize) throws NdrException {
-        long n = wide(what);
-        if (n > max || n * elementSize > buf.remaining()) {
-            throw new NdrException(what + " " + Long.toUnsignedString(n) + " exceeds "
-                    + Math.min(max, buf.remaining() / Math.max(1, elementSize)));
-        }
-        return (int) n;
+        return count(wide(what), what, max, elementSize);
     }
 
     /** A unique or full pointer's referent id: 0 is null. */
@@ -134,5 +150,189 @@ public final class NdrReader {
         if (buf.remaining() != 0) {
             throw new NdrException(buf.remaining() + " unexpected bytes after the stub");
         }
+    }
+
+    /**
+     * Reads a construct (structure, array, union) whose embedded pointers' pointees follow it:
+     * when this is the outermost construct, every pointee its {@code scalars} deferred is read
+     * after it, in order, depth-first, and the {@link Deferred} values it returned are resolved.
+     * A decoder that reads embedded pointers reads its scalars through this method; one used as
+     * a pointee may then use its own Deferred values before it returns.
+     */
+    public <T> T constructed(NdrDecoder<T> scalars) throws NdrException {
+        if (depth > 0) {
+            depth++;
+            try {
+                return scalars.read(this);
+            } finally {
+                depth--;
+            }
+        }
+        if (scopes >= MAX_NESTING) {
+            throw new NdrException("pointees nested deeper than " + MAX_NESTING);
+        }
+        scopes++;
+        ArrayDeque<Step> outer = deferred;
+        ArrayDeque<Step> mine = new ArrayDeque<>();
+        deferred = mine;
+        try {
+            depth = 1;
+            T value = scalars.read(this);
+            depth = 0;
+            while (!mine.isEmpty()) {
+                mine.poll().run();
+            }
+            return value;
+        } finally {
+            depth = 0;
+            deferred = outer;
+            scopes--;
+        }
+    }
+
+    /** A top-level [ref] pointer: no referent id, the pointee at once. */
+    public <T> T refPointee(NdrDecoder<T> pointee) throws NdrException {
+        return outermost(pointee);
+    }
+
+    /**
+     * Reads a pointee as a construct of its own: its embedded pointees (if its decoder reads its
+     * scalars through {@link #constructed}) are resolved when this returns.
+     */
+    private <T> T outermost(NdrDecoder<T> pointee) throws NdrException {
+        if (depth > 0) {
+            throw new IllegalStateException("top-level pointer inside a constructed type: use an embedded one");
+        }
+        return pointee.read(this);
+    }
+
+    /** A top-level [unique] pointer: referent id, then at once the pointee; null when the id is 0. */
+    public <T> T unique(String what, NdrDecoder<T> pointee) throws NdrException {
+        return pointer(what) ? outermost(pointee) : null;
+    }
+
+    /** A top-level [ptr] (full) pointer: a referent id seen before yields the same pointee. */
+    @SuppressWarnings("unchecked")
+    public <T> T full(String what, NdrDecoder<T> pointee) throws NdrException {
+        long id = wide(what);
+        if (id == 0) {
+            return null;
+        }
+        Deferred<?> seen = fullReferents.get(id);
+        if (seen != null) {
+            return (T) seen.get();
+        }
+        Deferred<T> d = new Deferred<>();
+        fullReferents.put(id, d);
+        d.set(outermost(pointee));
+        return d.get();
+    }
+
+    /** An embedded [unique] pointer inside a construct: its pointee is read after the construct. */
+    public <T> Deferred<T> embeddedUnique(String what, NdrDecoder<T> pointee) throws NdrException {
+        if (!pointer(what)) {
+            return Deferred.nullPointer();
+        }
+        return defer(new Deferred<>(), pointee);
+    }
+
+    /** An embedded [ref] pointer: a referent id that must not be 0, its pointee after the construct. */
+    public <T> Deferred<T> embeddedRef(String what, NdrDecoder<T> pointee) throws NdrException {
+        if (!pointer(what)) {
+            throw new NdrException("null [ref] pointer " + what);
+        }
+        return defer(new Deferred<>(), pointee);
+    }
+
+    /** An embedded [ptr] (full) pointer: a repeated referent id is the same pointee, read once. */
+    @SuppressWarnings("unchecked")
+    public <T> Deferred<T> embeddedFull(String what, NdrDecoder<T> pointee) throws NdrException {
+        long id = wide(what);
+        if (id == 0) {
+            return Deferred.nullPointer();
+        }
+        Deferred<?> seen = fullReferents.get(id);
+        if (seen != null) {
+            return (Deferred<T>) seen;
+        }
+        Deferred<T> d = new Deferred<>();
+        fullReferents.put(id, d);
+        return defer(d, pointee);
+    }
+
+    private <T> Deferred<T> defer(Deferred<T> d, NdrDecoder<T> pointee) throws NdrException {
+        if (depth == 0 || deferred == null) {
+            throw new IllegalStateException("embedded pointer outside a constructed type");
+        }
+        deferred.add(() -> d.set(outermost(pointee)));
+        return d;
+    }
+
+    /** {@code n} elements of an array whose counts were already read. */
+    public <T> List<T> elements(int n, NdrDecoder<T> element) throws NdrException {
+        List<T> out = new ArrayList<>(Math.min(n, 1024));
+        for (int i = 0; i < n; i++) {
+            out.add(element.read(this));
+        }
+        return out;
+    }
+
+    /** A conformant array: max_count, then the elements (each at least {@code minElementSize} bytes). */
+    public <T> List<T> conformantArray(String what, int max, int minElementSize, NdrDecoder<T> element)
+            throws NdrException {
+        int n = count(what + " max_count", max, minElementSize);
+        return elements(n, element);
+    }
+
+    /**
+     * A varying array's offset and actual_count: the offset must be 0 (no sender this code meets
+     * uses another) and the count within {@code maxCount}; returns the count.
+     */
+    public int variance(String what, long maxCount, int minElementSize) throws NdrException {
+        long offset = wide(what + " offset");
+        if (offset != 0) {
+            throw new NdrException(what + " offset " + Long.toUnsignedString(offset) + " is not 0");
+        }
+        long actual = wide(what + " actual_count");
+        if (Long.compareUnsigned(actual, maxCount) > 0) {
+            throw new NdrException(what + " actual_count " + Long.toUnsignedString(actual) + " exceeds " + maxCount);
+        }
+        return count(actual, what, Integer.MAX_VALUE, minElementSize);
+    }
+
+    /** A conformant varying array: max_count, offset, actual_count, then actual_count elements. */
+    public <T> List<T> conformantVaryingArray(String what, int max, int minElementSize, NdrDecoder<T> element)
+            throws NdrException {
+        long maxCount = wide(what + " max_count");
+        if (Long.compareUnsigned(maxCount, max) > 0) {
+            throw new NdrException(what + " max_count " + Long.toUnsignedString(maxCount) + " exceeds " + max);
+        }
+        return elements(variance(what, maxCount, minElementSize), element);
+    }
+
+    /**
+     * A union's discriminant of {@code size} bytes (1, 2, 4 or 8); in NDR64 the arm then starts
+     * at the union's alignment {@code unionAlignment} (the largest of its arms and discriminant).
+     */
+    public long unionDiscriminant(String what, int size, int unionAlignment) throws NdrException {
+        long d = switch (size) {
+            case 1 -> u8(what);
+            case 2 -> u16(what);
+            case 4 -> Integer.toUnsignedLong(u32(what));
+            case 8 -> u64(what);
+            default -> throw new IllegalArgumentException("discriminant size " + size);
+        };
+        if (syntax == NdrSyntax.NDR64) {
+            align(unionAlignment);
+        }
+        return d;
+    }
+
+    private int count(long n, String what, int max, int elementSize) throws NdrException {
+        if (Long.compareUnsigned(n, max) > 0 || n * Math.max(1, elementSize) > buf.remaining()) {
+            throw new NdrException(what + " " + Long.toUnsignedString(n) + " exceeds "
+                    + Math.min(max, buf.remaining() / Math.max(1, elementSize)));
+        }
+        return (int) n;
     }
 }
