@@ -84,7 +84,7 @@ public final class WitnessDaemonMain extends DaemonCommand {
         int epmPort = cfg.get(m, WitnessOptions.EPM_PORT);
         if (epmPort != 0) {
             serve(ctx, address, epmPort,
-                    List.of(new EndpointMapper(List.of(new EndpointMapper.Endpoint(WitnessInterface.SYNTAX, port)))),
+                    List.of(new EndpointMapper(List.of(new EndpointMapper.Endpoint(WitnessInterface.SYNTAX, port, "Witness")))),
                     creds, ntlm, authFailures);
         }
     }

@@ -14,8 +14,9 @@ import java.util.UUID;
 
 /**
  * The endpoint mapper (C706 appendix O, interface e1af8308-5d1f-11c9-91a4-08002b14a0fa v3.0)
- * for the interfaces this process serves: ept_map answers with a tower naming their TCP port.
- * Registration from outside (ept_insert, ept_delete) is refused, as Samba's is.
+ * for the interfaces this process serves: ept_map answers with a tower naming their TCP port;
+ * ept_lookup enumerates them through a lookup handle (see {@link EptLookup}); ept_lookup_handle_free
+ * closes one. Registration from outside (ept_insert, ept_delete) is refused, as Samba's is.
  */
 public final class EndpointMapper implements RpcInterface {
 
@@ -28,8 +29,18 @@ public final class EndpointMapper implements RpcInterface {
     /** EPT_S_NOT_REGISTERED: no such interface here. */
     static final int NOT_REGISTERED = 0x16c9a0d6;
 
-    /** One interface this process serves and the TCP port it serves it on. */
-    public record Endpoint(SyntaxId iface, int port) {}
+    /** One interface this process serves, the TCP port it serves it on, and its annotation (≤ 63 ASCII characters). */
+    public record Endpoint(SyntaxId iface, int port, String annotation) {
+        public Endpoint {
+            if (annotation.length() > 63 || !annotation.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+                throw new IllegalArgumentException("annotation must be at most 63 printable ASCII characters");
+            }
+        }
+
+        public Endpoint(SyntaxId iface, int port) {
+            this(iface, port, "");
+        }
+    }
 
     private final List<Endpoint> endpoints;
 
@@ -51,7 +62,8 @@ public final class EndpointMapper implements RpcInterface {
     public byte[] invoke(CallContext call, int opnum, byte[] stub, NdrSyntax syntax) throws NdrException, RpcFaultException {
         return switch (opnum) {
             case EPT_MAP -> map(call, new NdrReader(stub, syntax), syntax);
-            case EPT_LOOKUP_HANDLE_FREE -> new NdrWriter(syntax).u32(0).bytes(new byte[16]).u32(0).toByteArray();
+            case EPT_LOOKUP -> EptLookup.lookup(call, new NdrReader(stub, syntax), syntax, endpoints);
+            case EPT_LOOKUP_HANDLE_FREE -> EptLookup.free(call, new NdrReader(stub, syntax), syntax);
             case EPT_INSERT, EPT_DELETE -> throw new RpcFaultException(FaultStatus.ACCESS_DENIED,
                     "endpoints are not registered from outside");
             default -> throw new RpcFaultException(FaultStatus.OP_RANGE_ERROR, "ept operation " + opnum + " not served");

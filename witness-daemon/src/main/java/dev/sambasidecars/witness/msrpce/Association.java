@@ -50,6 +50,7 @@ final class Association {
     private int group;
     private volatile boolean closed;
     private final AssociationSecurity security = new AssociationSecurity();
+    private final ContextHandles handles = new ContextHandles();
 
     Association(Socket socket, RpcServer server) throws IOException {
         this.socket = socket;
@@ -67,6 +68,10 @@ final class Association {
 
     int group() {
         return group;
+    }
+
+    ContextHandles handles() {
+        return handles;
     }
 
     String user() {
@@ -421,6 +426,11 @@ final class Association {
             socket.close();
         } catch (IOException ignored) {
             // closing anyway
+        }
+        try {
+            handles.rundown();
+        } catch (RuntimeException e) {
+            LOG.warn("context handle rundown after {} failed: {}", peer(), e.toString());
         }
         for (Runnable r : closers) {
             if (!closers.remove(r)) {

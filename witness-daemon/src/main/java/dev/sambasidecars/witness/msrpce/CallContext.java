@@ -107,7 +107,12 @@ public final class CallContext {
         }
     }
 
-    /** Runs {@code r} when the association closes (context-handle rundown). */
+    /** The context handles of the association this call came on. */
+    public ContextHandles handles() {
+        return association.handles();
+    }
+
+    /** Runs {@code r} when the association closes. */
     public void onClose(Runnable r) {
         association.onClose(r);
     }
