@@ -101,4 +101,14 @@ class WitnessEngineIT {
                 "GetInterfaceList").stdout();
         assertTrue(wrong.contains("ACCESS_DENIED"), wrong);
     }
+
+    @Test
+    void epmLookupEnumeratesTheWitnessEndpoint(SambaCluster cluster) {
+        // rpcclient's epmlookup asks one entry at a time until "no more entries".
+        String out = rpcclient(cluster, "-U% -N", cluster.nodeAddress(0), "epmlookup").stdout();
+        // e.g. "00000000-… ncacn_ip_tcp:172.30.27.10[49200,abstract_syntax=ccd8c074-…/0x00000001]: Witness"
+        assertTrue(out.contains("ncacn_ip_tcp:" + cluster.nodeAddress(0) + "[49200,abstract_syntax=ccd8c074-d0e5-4a40-92b4-d074faa6ba28")
+                && out.contains("]: Witness"), out);
+        assertTrue(!out.contains("returned"), "no error from the enumeration: " + out);
+    }
 }
