@@ -52,10 +52,14 @@ public final class WinbindCredentials implements CredentialBackend, AutoCloseabl
         String error = "no answer";
         byte[] key = null;
         ScheduledFuture<?> kill = null;
+        java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
         try {
             Process p = start();
             // The watchdog kills this very process, without the lock this call holds: readLine then ends.
-            kill = watchdog.schedule(() -> destroy(p), timeout.toMillis(), TimeUnit.MILLISECONDS);
+            kill = watchdog.schedule(() -> {
+                timedOut.set(true);
+                destroy(p);
+            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
             requests.write(request.getBytes(StandardCharsets.UTF_8));
             requests.flush();
             for (String line; (line = replies.readLine()) != null && !line.equals("."); ) {
@@ -74,6 +78,12 @@ public final class WinbindCredentials implements CredentialBackend, AutoCloseabl
             if (kill != null) {
                 kill.cancel(false);
             }
+        }
+        if (timedOut.get()) {
+            // Whatever the dying helper still wrote does not count.
+            authenticated = false;
+            error = "ntlm_auth did not answer within " + timeout.toMillis() + " ms";
+            helper = null;
         }
         if (!authenticated || key == null || key.length != 16) {
             throw new NtlmAuthenticationException(NtlmAuthenticationException.Reason.WRONG_PASSWORD,
@@ -103,10 +113,15 @@ public final class WinbindCredentials implements CredentialBackend, AutoCloseabl
         helper = null;
     }
 
-    /** Kills the helper and anything it started, so that its end of the pipe closes at once. */
+    /**
+     * Kills the helper and anything it started, so that its end of the pipe closes at once: the
+     * helper first (so it cannot go on and answer once a child it waits for is gone), then the
+     * children it had.
+     */
     private static void destroy(Process p) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        List<ProcessHandle> children = p.descendants().toList();
         p.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
     }
 
     private static String b64(String s) {
