@@ -15,7 +15,7 @@ public record Oid(String value) {
     /** Longest OID content accepted (real mechanism OIDs have 6 to 10 octets). */
     static final int MAX_CONTENT = 64;
 
-    private static final Pattern DOTTED = Pattern.compile("[0-2](\\.(0|[1-9][0-9]{0,17}))+");
+    private static final Pattern DOTTED = Pattern.compile("[0-2](\\.(0|[1-9][0-9]{0,18}))+");
 
     /** SPNEGO itself (RFC 4178 section 3), the GSS framing's thisMech. */
     public static final Oid SPNEGO = new Oid("1.3.6.1.5.5.2");
@@ -35,8 +35,17 @@ public record Oid(String value) {
             throw new IllegalArgumentException("not a dotted OID: " + value);
         }
         String[] arcs = value.split("\\.");
-        if (Integer.parseInt(arcs[0]) < 2 && Long.parseLong(arcs[1]) >= 40) {
-            throw new IllegalArgumentException("second arc over 39 under " + arcs[0] + ": " + value);
+        try {
+            for (String arc : arcs) {
+                Long.parseLong(arc);
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("OID arc beyond 2^63-1: " + value);
+        }
+        long top = Long.parseLong(arcs[0]);
+        long second = Long.parseLong(arcs[1]);
+        if (top < 2 && second >= 40 || second > Long.MAX_VALUE - 80) {
+            throw new IllegalArgumentException("second arc out of range under " + top + ": " + value);
         }
     }
 
