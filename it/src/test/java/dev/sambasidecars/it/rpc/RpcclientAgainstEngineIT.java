@@ -11,6 +11,7 @@ import dev.sambasidecars.witness.msnlmp.NtlmServerConfig;
 import dev.sambasidecars.witness.msrpce.AuthTrailer;
 import dev.sambasidecars.witness.msrpce.RpcServer;
 import dev.sambasidecars.witness.msrpce.SyntaxId;
+import dev.sambasidecars.witness.spnego.SpnegoRpcSecurity;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -27,8 +28,9 @@ import org.testcontainers.utility.DockerImageName;
 
 /**
  * Debian's rpcclient (Samba 4.17) against this project's DCE/RPC engine and endpoint mapper:
- * NTLMSSP at packet integrity ([sign]) and privacy ([seal]) with NTLMv2 checked by the engine,
- * a wrong password refused, an anonymous epm lookup served. The engine runs in this JVM on
+ * NTLMSSP, bare and inside SPNEGO (whose third leg and mechListMICs travel in an alter_context),
+ * at packet integrity ([sign]) and privacy ([seal]) with NTLMv2 checked by the engine, a wrong
+ * password refused, an anonymous epm lookup served. The engine runs in this JVM on
  * 127.0.0.1:135 (rpcclient's epmapper always uses 135); rpcclient runs in a container of the
  * cluster image sharing the host's network namespace.
  */
@@ -51,7 +53,8 @@ class RpcclientAgainstEngineIT {
         server = RpcServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 135),
                 List.of(new EndpointMapper(List.of(new EndpointMapper.Endpoint(WITNESS, 49200)))),
                 Duration.ofSeconds(30), faults::add, e -> { })
-                .withSecurity(AuthTrailer.TYPE_NTLMSSP, () -> new NtlmRpcSecurity(cfg, creds));
+                .withSecurity(AuthTrailer.TYPE_NTLMSSP, () -> new NtlmRpcSecurity(cfg, creds))
+                .withSecurity(AuthTrailer.TYPE_SPNEGO, () -> new SpnegoRpcSecurity(cfg, creds));
         client = new GenericContainer<>(DockerImageName.parse(NodeImage.ensure()))
                 .withNetworkMode("host")
                 .withCommand("sleep", "infinity");
@@ -88,6 +91,22 @@ class RpcclientAgainstEngineIT {
         String out = rpcclient("-U '" + USER + "%not-the-password'", "[sign]");
         assertTrue(out.contains("NT_STATUS_ACCESS_DENIED"), out);
         assertTrue(faults.contains(5), "the engine answered with fault ACCESS_DENIED: " + faults);
+    }
+
+    @Test
+    void spnegoSignedAndSealedMapsAnswer() throws Exception {
+        for (String level : List.of("[spnego,sign]", "[spnego,seal]")) {
+            String out = rpcclient("-U '" + USER + "%" + PASSWORD + "'", level);
+            assertTrue(out.contains("ncacn_ip_tcp:127.0.0.1[49200,"), level + ": " + out);
+        }
+    }
+
+    @Test
+    void spnegoWithAWrongPasswordIsAccessDenied() throws Exception {
+        faults.clear();
+        String out = rpcclient("-U '" + USER + "%not-the-password'", "[spnego,seal]");
+        assertTrue(out.contains("NT_STATUS_ACCESS_DENIED"), out);
+        assertTrue(faults.contains(5), "the engine answered the alter_context with fault ACCESS_DENIED: " + faults);
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.time.Duration;
 import dev.sambasidecars.witness.msrpce.AuthTrailer;
 import dev.sambasidecars.witness.msrpce.RpcServer;
 import dev.sambasidecars.witness.msswn.WitnessInterface;
+import dev.sambasidecars.witness.spnego.SpnegoRpcSecurity;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import java.io.IOException;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Command;
 
 /** The witness daemon: the DCE/RPC engine with the endpoint mapper and the Witness interface. */
 @Command(name = "witness-daemon",
-        description = {"Serves the Witness interface (MS-SWN) over DCE/RPC on TCP with NTLMSSP authentication, "
+        description = {"Serves the Witness interface (MS-SWN) over DCE/RPC on TCP with NTLMSSP authentication (bare or through SPNEGO), "
                 + "and an endpoint mapper through which clients find it. The interface list comes from ctdb-bridge.",
             "Options are read from smb.conf as 'sidecar witness:OPTION' ('sidecarctl config check' lists them)."})
 public final class WitnessDaemonMain extends DaemonCommand {
@@ -99,7 +100,8 @@ public final class WitnessDaemonMain extends DaemonCommand {
                     status -> Counter.builder(ctx.metrics().name("faults")).description("fault PDUs sent by status")
                             .tag("status", String.format("0x%08x", status)).register(registry).increment(),
                     e -> authFailures.increment())
-                    .withSecurity(AuthTrailer.TYPE_NTLMSSP, () -> new NtlmRpcSecurity(ntlm, creds));
+                    .withSecurity(AuthTrailer.TYPE_NTLMSSP, () -> new NtlmRpcSecurity(ntlm, creds))
+                    .withSecurity(AuthTrailer.TYPE_SPNEGO, () -> new SpnegoRpcSecurity(ntlm, creds));
             ctx.lifecycle().onStop("DCE/RPC on port " + port, grace -> s.close());
             return s;
         } catch (IOException e) {

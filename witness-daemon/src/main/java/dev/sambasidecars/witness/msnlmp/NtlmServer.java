@@ -145,7 +145,8 @@ public final class NtlmServer {
         }
         return new NtlmSession(auth.user(), auth.domain(), auth.workstation(), flags,
                 exportedSessionKey,
-                SessionSecurity.create(SessionSecurity.Role.SERVER, flags, exportedSessionKey));
+                SessionSecurity.create(SessionSecurity.Role.SERVER, flags, exportedSessionKey),
+                micExpected);
     }
 
     /**

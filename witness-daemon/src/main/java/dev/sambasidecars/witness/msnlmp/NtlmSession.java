@@ -15,15 +15,26 @@ public final class NtlmSession {
     private final int flags;
     private final byte[] exportedSessionKey;
     private final SessionSecurity security;
+    private final boolean micPresent;
 
     NtlmSession(String user, String domain, String workstation, int flags,
-            byte[] exportedSessionKey, SessionSecurity security) {
+            byte[] exportedSessionKey, SessionSecurity security, boolean micPresent) {
         this.user = Objects.requireNonNull(user);
         this.domain = Objects.requireNonNull(domain);
         this.workstation = Objects.requireNonNull(workstation);
         this.flags = flags;
         this.exportedSessionKey = exportedSessionKey.clone();
         this.security = Objects.requireNonNull(security);
+        this.micPresent = micPresent;
+    }
+
+    /**
+     * True when the AUTHENTICATE_MESSAGE carried a MIC (MsvAvFlags bit 0x2, checked by the
+     * server). Such a client also protects a SPNEGO negotiation with a mechListMIC, so SPNEGO
+     * requires one then (Samba's "new_spnego").
+     */
+    public boolean micPresent() {
+        return micPresent;
     }
 
     /** UserName as the client sent it. */

@@ -52,13 +52,22 @@ public final class SessionSecurity {
     /** Keys and state of one direction. */
     private static final class Direction {
         final byte[] signingKey;
-        final RC4Engine sealingHandle;
+        final byte[] sealingKey;
+        RC4Engine sealingHandle;
         int sequence;
         boolean broken;
 
         Direction(byte[] exportedSessionKey, String signMagic, String sealMagic) {
             signingKey = NtlmCrypto.subKey(exportedSessionKey, signMagic);
-            sealingHandle = NtlmCrypto.rc4Init(NtlmCrypto.subKey(exportedSessionKey, sealMagic));
+            sealingKey = NtlmCrypto.subKey(exportedSessionKey, sealMagic);
+            sealingHandle = NtlmCrypto.rc4Init(sealingKey);
+        }
+
+        void reset(boolean sequenceNumber) {
+            sealingHandle = NtlmCrypto.rc4Init(sealingKey);
+            if (sequenceNumber) {
+                sequence = 0;
+            }
         }
     }
 
@@ -96,6 +105,25 @@ public final class SessionSecurity {
     /** The negotiated flags these keys were derived under. */
     public int flags() {
         return flags;
+    }
+
+    /**
+     * Starts both RC4 handles over from their sealing keys, and the sequence numbers too when
+     * {@code sequenceNumbers} is set. SPNEGO calls this once its mechListMIC exchange is over:
+     * MS-SPNG 3.3.5.1 has each side sign or verify the mechListMIC with a copy of the RC4 handle,
+     * so the first application message meets the handle as it was before the MIC, while the
+     * sequence numbers the MICs used stay consumed. Samba does the same by re-keying both handles
+     * (ntlmssp_sign_reset), resetting the sequence numbers only when no mechListMIC was checked
+     * (gensec_spnego's call to gensec_may_reset_crypto). A direction that failed verification
+     * stays unusable.
+     */
+    public void reset(boolean sequenceNumbers) {
+        synchronized (outgoing) {
+            outgoing.reset(sequenceNumbers);
+        }
+        synchronized (incoming) {
+            incoming.reset(sequenceNumbers);
+        }
     }
 
     /** Signs an outgoing message (GSS_GetMIC, 3.4.4.2). */

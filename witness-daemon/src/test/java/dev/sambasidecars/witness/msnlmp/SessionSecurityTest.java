@@ -185,6 +185,64 @@ class SessionSecurityTest {
                 SpecVectors.RANDOM_SESSION_KEY));
     }
 
+    /**
+     * The SPNEGO reset (MS-SPNG 3.3.5.1): after one MIC each way, both handles start over, so the
+     * next signature's checksum is encrypted with the first keystream bytes again, but with
+     * sequence number 1. The independent test client models it with a fresh RC4 stream.
+     */
+    @Test
+    void resetRekeysTheHandlesAndKeepsSequenceNumbers() throws Exception {
+        TestNtlmClient c = new TestNtlmClient();
+        SessionSecurity server = Fixtures.exchange(c).session().security();
+        SessionSecurity client = SessionSecurity.create(SessionSecurity.Role.CLIENT, c.negotiatedFlags,
+                c.exportedSessionKey);
+        byte[] mechTypes = SpecVectors.hex("300c060a2b06010401823702020a");
+        server.verify(mechTypes, client.sign(mechTypes));
+        client.verify(mechTypes, server.sign(mechTypes));
+        client.reset(false);
+        server.reset(false);
+
+        byte[] request = "first request".getBytes(StandardCharsets.UTF_8);
+        byte[] sig = client.sign(request);
+        assertEquals(1, seq(sig));
+        Cipher fresh = TestNtlmClient.rc4(TestNtlmClient.md5(c.exportedSessionKey,
+                "session key to client-to-server sealing key magic constant\0".getBytes(StandardCharsets.US_ASCII)));
+        byte[] checksum = Arrays.copyOf(TestNtlmClient.hmac(TestNtlmClient.md5(c.exportedSessionKey,
+                "session key to client-to-server signing key magic constant\0".getBytes(StandardCharsets.US_ASCII)),
+                new byte[] {1, 0, 0, 0}, request), 8);
+        assertEquals(hex(fresh.update(checksum)), hex(Arrays.copyOfRange(sig, 4, 12)));
+        server.verify(request, sig);
+
+        SessionSecurity.Sealed reply = server.seal(request);
+        assertEquals(1, seq(reply.signature()));
+        assertArrayEquals(request, client.unseal(reply.ciphertext(), reply.signature()));
+    }
+
+    @Test
+    void aSideThatDoesNotResetCannotReadTheOther() throws Exception {
+        TestNtlmClient c = new TestNtlmClient();
+        SessionSecurity server = Fixtures.exchange(c).session().security();
+        SessionSecurity client = SessionSecurity.create(SessionSecurity.Role.CLIENT, c.negotiatedFlags,
+                c.exportedSessionKey);
+        byte[] mic = "mechTypes".getBytes(StandardCharsets.US_ASCII);
+        server.verify(mic, client.sign(mic));
+        client.reset(false);
+        byte[] msg = {1, 2, 3};
+        NtlmAuthenticationException e = assertThrows(NtlmAuthenticationException.class,
+                () -> server.verify(msg, client.sign(msg)));
+        assertEquals(Reason.BAD_SIGNATURE, e.reason());
+    }
+
+    @Test
+    void fullResetAlsoRestartsTheSequenceNumbers() {
+        SessionSecurity client = SessionSecurity.create(SessionSecurity.Role.CLIENT, SPEC_FLAGS,
+                SpecVectors.RANDOM_SESSION_KEY);
+        byte[] first = client.sign(SpecVectors.PLAINTEXT);
+        client.sign(SpecVectors.PLAINTEXT);
+        client.reset(true);
+        assertEquals(hex(first), hex(client.sign(SpecVectors.PLAINTEXT)));
+    }
+
     private static int seq(byte[] signature) {
         return NtlmBuffer.getInt(signature, 12);
     }
