@@ -5,7 +5,6 @@ import dev.sambasidecars.common.daemon.DaemonCommand;
 import dev.sambasidecars.common.daemon.DaemonContext;
 import dev.sambasidecars.common.daemon.StartupException;
 import dev.sambasidecars.ctdb.api.BridgeClient;
-import dev.sambasidecars.ctdb.api.ClusterView;
 import dev.sambasidecars.witness.epm.EndpointMapper;
 import dev.sambasidecars.witness.msnlmp.CredentialBackend;
 import dev.sambasidecars.witness.msnlmp.NtHashFile;
@@ -15,7 +14,9 @@ import dev.sambasidecars.witness.msnlmp.WinbindCredentials;
 import java.time.Duration;
 import dev.sambasidecars.witness.msrpce.AuthTrailer;
 import dev.sambasidecars.witness.msrpce.RpcServer;
+import dev.sambasidecars.witness.msswn.Registration;
 import dev.sambasidecars.witness.msswn.WitnessInterface;
+import dev.sambasidecars.witness.msswn.WitnessService;
 import dev.sambasidecars.witness.spnego.SpnegoRpcSecurity;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -24,7 +25,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Locale;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 
 /** The witness daemon: the DCE/RPC engine with the endpoint mapper and the Witness interface. */
@@ -33,6 +40,31 @@ import picocli.CommandLine.Command;
                 + "and an endpoint mapper through which clients find it. The interface list comes from ctdb-bridge.",
             "Options are read from smb.conf as 'sidecar witness:OPTION' ('sidecarctl config check' lists them)."})
 public final class WitnessDaemonMain extends DaemonCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(WitnessDaemonMain.class);
+
+    /** Tells both the store and the metrics. */
+    private record Listeners(WitnessService.Listener... all) implements WitnessService.Listener {
+        @Override
+        public void registered(Registration r) {
+            for (WitnessService.Listener l : all) {
+                l.registered(r);
+            }
+        }
+
+        @Override
+        public void ended(Registration r, String why) {
+            for (WitnessService.Listener l : all) {
+                l.ended(r, why);
+            }
+        }
+
+        @Override
+        public void sent(Registration r, Registration.Response response) {
+            for (WitnessService.Listener l : all) {
+                l.sent(r, response);
+            }
+        }
+    }
 
     @Override
     protected String module() {
@@ -61,13 +93,48 @@ public final class WitnessDaemonMain extends DaemonCommand {
                 : cfg.get(m, WitnessOptions.NETBIOS_NAME);
         NtlmServerConfig ntlm = NtlmServerConfig.of(cfg.get(m, WitnessOptions.WORKGROUP), name, "", name.toLowerCase(Locale.ROOT));
 
-        AtomicReference<ClusterView> cluster = new AtomicReference<>();
+        String host = InetAddress.getLocalHost().getHostName();
+        SambaNames samba = SambaNames.read(cfg.smbConf(), host);
+        String group = cfg.get(m, WitnessOptions.GROUP_NAME).isEmpty() ? samba.netbiosName() : cfg.get(m, WitnessOptions.GROUP_NAME);
+        boolean nodeIps = cfg.get(m, WitnessOptions.INCLUDE_NODE_IPS);
+
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("witness-timers").factory());
+        AtomicReference<ClusterInterfaces> cluster = new AtomicReference<>(ClusterInterfaces.EMPTY);
+        AtomicInteger thisPnn = new AtomicInteger(-1);
+        RegistrationStore store;
+        try {
+            store = RegistrationStore.open(cfg.get(m, WitnessOptions.STATE_DIRECTORY), -1, 100);
+        } catch (IOException e) {
+            throw new StartupException("cannot open the registration store in 'sidecar witness:state directory' ("
+                    + cfg.get(m, WitnessOptions.STATE_DIRECTORY) + "): " + e.getMessage(), e);
+        }
+        WitnessMetrics witnessMetrics = new WitnessMetrics(ctx.metrics());
+        WitnessService service = new WitnessService(
+                new WitnessService.Settings(samba.netNames(cfg.get(m, WitnessOptions.NET_NAMES)),
+                        share -> samba.shares().contains(share.toLowerCase(Locale.ROOT)),
+                        cfg.get(m, WitnessOptions.FORCED_UNREGISTER), cfg.get(m, WitnessOptions.UNUSED_TIMEOUT)),
+                () -> cluster.get().interfaces(), new Listeners(store, witnessMetrics), timers);
+        store.restored().forEach(service::restore);
+        witnessMetrics.bind(service, thisPnn::get);
+        ClusterNotifier notifier = new ClusterNotifier(service);
+
         BridgeClient bridge = BridgeClient.connect(ctx.socketDirectory().resolve(BridgeClient.SOCKET_NAME));
-        BridgeClient.Watch watch = bridge.watch((update, view) -> cluster.set(view));
-        ctx.lifecycle().onStop("ctdb-bridge watch", grace -> {
+        BridgeClient.Watch watch = bridge.watch((update, view) -> {
+            ClusterInterfaces now = ClusterInterfaces.of(view, group, nodeIps);
+            cluster.set(now);
+            thisPnn.set(view.snapshot().getThisPnn());
+            long t = update.hasEvent() && update.getEvent().getTriggerUnixNanos() != 0
+                    ? update.getEvent().getTriggerUnixNanos() : 0;
+            notifier.apply(now, t == 0 ? Instant.now() : Instant.ofEpochSecond(0, t));
+        });
+        ctx.lifecycle().onStop("witness service", grace -> {
             watch.close();
             bridge.close();
+            timers.shutdownNow();
         });
+        LOG.info("witness service for {} (group {}), shares {}", samba.netNames(cfg.get(m, WitnessOptions.NET_NAMES)),
+                group, samba.shares());
 
         var registry = ctx.metrics().registry();
         Counter authFailures = Counter.builder(ctx.metrics().name("auth.failures"))
@@ -78,7 +145,7 @@ public final class WitnessDaemonMain extends DaemonCommand {
             case "privacy" -> AuthTrailer.LEVEL_PRIVACY;
             default -> AuthTrailer.LEVEL_INTEGRITY;
         };
-        WitnessInterface witness = new WitnessInterface(call -> ClusterInterfaces.of(cluster.get()), level);
+        WitnessInterface witness = new WitnessInterface(call -> cluster.get().interfaces(), service, level);
         int port = cfg.get(m, WitnessOptions.PORT);
         RpcServer rpc = serve(ctx, address, port, List.of(witness), creds, ntlm, authFailures);
         Gauge.builder(ctx.metrics().name("associations"), rpc::associations).register(registry);
@@ -88,6 +155,9 @@ public final class WitnessDaemonMain extends DaemonCommand {
                     List.of(new EndpointMapper(List.of(new EndpointMapper.Endpoint(WitnessInterface.SYNTAX, port, "Witness")))),
                     creds, ntlm, authFailures);
         }
+        // Stops first (stop actions run in reverse): the connections that close after it must not
+        // erase the registrations a restarted daemon should find again.
+        ctx.lifecycle().onStop("registration store", grace -> store.close());
     }
 
     private static RpcServer serve(DaemonContext ctx, String address, int port, List<dev.sambasidecars.witness.msrpce.RpcInterface> ifaces,

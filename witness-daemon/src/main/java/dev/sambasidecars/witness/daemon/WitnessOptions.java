@@ -37,9 +37,27 @@ public final class WitnessOptions implements OptionsProvider {
             OptionTypes.duration(Duration.ofSeconds(10), Duration.ofHours(24)), Duration.ofMinutes(15),
             "a connection that sends nothing for this long is closed");
 
+    public static final Option<List<String>> NET_NAMES = Option.of("net names", OptionTypes.list(OptionTypes.string()),
+            List.of(), "names a client may register for (NetName); empty: smb.conf's netbios name, netbios aliases "
+                    + "and dns hostname (or netbios name + realm)");
+    public static final Option<String> GROUP_NAME = Option.of("group name", OptionTypes.string(), "",
+            "InterfaceGroupName of every entry in the interface list (empty: smb.conf's netbios name)");
+    public static final Option<Boolean> INCLUDE_NODE_IPS = Option.of("include node ips", OptionTypes.bool(), false,
+            "list the nodes' own addresses next to the public IPs");
+    public static final Option<Duration> FORCED_UNREGISTER = Option.of("forced unregister",
+            OptionTypes.duration(Duration.ZERO, Duration.ofMinutes(10)), Duration.ofSeconds(5),
+            "end a registration this long after telling its client to go elsewhere, so that the client registers "
+                    + "again (0: never)");
+    public static final Option<Duration> UNUSED_TIMEOUT = Option.of("unused timeout",
+            OptionTypes.duration(Duration.ofSeconds(1), Duration.ofHours(24)), Duration.ofSeconds(30),
+            "end a registration when no AsyncNotify waited on it for this long");
+    public static final Option<Path> STATE_DIRECTORY = Option.of("state directory", OptionTypes.path(),
+            Path.of("/var/lib/samba-sidecars/witness"), "where registrations are kept across restarts of the daemon");
+
     @Override
     public List<ModuleOptions> options() {
         return List.of(ModuleOptions.of(MODULE, List.of(PORT, EPM_PORT, LISTEN_ADDRESS, MIN_AUTH_LEVEL, CREDENTIALS, SMBPASSWD_FILE,
-                NTLM_AUTH, NETBIOS_NAME, WORKGROUP, IDLE_TIMEOUT)));
+                NTLM_AUTH, NETBIOS_NAME, WORKGROUP, IDLE_TIMEOUT, NET_NAMES, GROUP_NAME, INCLUDE_NODE_IPS,
+                FORCED_UNREGISTER, UNUSED_TIMEOUT, STATE_DIRECTORY)));
     }
 }

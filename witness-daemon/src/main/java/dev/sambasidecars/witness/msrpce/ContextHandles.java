@@ -28,18 +28,26 @@ public final class ContextHandles {
      * @throws RpcFaultException ACCESS_DENIED when the association already holds {@link #MAX_OPEN}
      */
     public <T> ContextHandle open(T state, Consumer<? super T> rundown) throws RpcFaultException {
+        ContextHandle h = ContextHandle.random();
+        adopt(h, state, rundown);
+        return h;
+    }
+
+    /**
+     * Opens {@code handle}, chosen by the caller (a handle the client got from this server before,
+     * now used on this association), for {@code state}.
+     */
+    public <T> void adopt(ContextHandle handle, T state, Consumer<? super T> rundown) throws RpcFaultException {
         if (open.size() >= MAX_OPEN || closed) {
             throw new RpcFaultException(FaultStatus.ACCESS_DENIED,
                     closed ? "association closed" : "more than " + MAX_OPEN + " context handles open");
         }
-        ContextHandle h = ContextHandle.random();
         @SuppressWarnings("unchecked")
         Consumer<Object> r = o -> rundown.accept((T) o);
-        open.put(h, new Entry(state, r));
+        open.put(handle, new Entry(state, r));
         if (closed) {
             rundown();
         }
-        return h;
     }
 
     /**

@@ -6,6 +6,8 @@ import dev.sambasidecars.witness.msrpce.FaultStatus;
 import dev.sambasidecars.witness.msrpce.RpcFaultException;
 import dev.sambasidecars.witness.msrpce.RpcInterface;
 import dev.sambasidecars.witness.msrpce.SyntaxId;
+import dev.sambasidecars.witness.msswn.Registration.Response;
+import dev.sambasidecars.witness.ndr.ContextHandle;
 import dev.sambasidecars.witness.ndr.NdrException;
 import dev.sambasidecars.witness.ndr.NdrReader;
 import dev.sambasidecars.witness.ndr.NdrSyntax;
@@ -15,24 +17,33 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * The Witness interface (MS-SWN, ccd8c074-d0e5-4a40-92b4-d074faa6ba28 v1.1). This version
- * serves GetInterfaceList (opnum 0) from the cluster model; the registration operations come
- * with the witness service itself and fault with OP_RANGE_ERROR until then.
+ * The Witness interface (MS-SWN, ccd8c074-d0e5-4a40-92b4-d074faa6ba28 v1.1), opnums 0–5:
+ * GetInterfaceList from the cluster model, then Register, UnRegister, AsyncNotify, RegisterEx
+ * and UnRegisterEx on the {@link WitnessService}.
  */
 public final class WitnessInterface implements RpcInterface {
 
     public static final SyntaxId SYNTAX = new SyntaxId(UUID.fromString("ccd8c074-d0e5-4a40-92b4-d074faa6ba28"), 1, 1);
-    static final int ERROR_NO_MORE_ITEMS = 0x103;
+    public static final int GET_INTERFACE_LIST = 0;
+    public static final int REGISTER = 1;
+    public static final int UNREGISTER = 2;
+    public static final int ASYNC_NOTIFY = 3;
+    public static final int REGISTER_EX = 4;
+    public static final int UNREGISTER_EX = 5;
 
     private final Function<CallContext, List<InterfaceInfo>> interfaces;
+    private final WitnessService service;
     private final int minAuthLevel;
 
     /**
      * @param interfaces the interface list as seen by the node answering a call
+     * @param service the registrations; null serves GetInterfaceList only
      * @param minAuthLevel the lowest auth level a caller needs (MS-SWN servers require integrity)
      */
-    public WitnessInterface(Function<CallContext, List<InterfaceInfo>> interfaces, int minAuthLevel) {
+    public WitnessInterface(Function<CallContext, List<InterfaceInfo>> interfaces, WitnessService service,
+                            int minAuthLevel) {
         this.interfaces = interfaces;
+        this.service = service;
         this.minAuthLevel = minAuthLevel;
     }
 
@@ -43,7 +54,7 @@ public final class WitnessInterface implements RpcInterface {
 
     @Override
     public int opnumCount() {
-        return 1;
+        return service == null ? 1 : 6;
     }
 
     @Override
@@ -52,25 +63,33 @@ public final class WitnessInterface implements RpcInterface {
     }
 
     @Override
-    public byte[] invoke(CallContext call, int opnum, byte[] stub, NdrSyntax syntax) throws NdrException, RpcFaultException {
-        if (opnum != 0) {
-            throw new RpcFaultException(FaultStatus.OP_RANGE_ERROR, "opnum " + opnum);
-        }
-        new NdrReader(stub, syntax).end();
-        return getInterfaceList(interfaces.apply(call), syntax);
-    }
-
-    /** GetInterfaceList's [out] parameters (MS-SWN 3.1.4.1), ERROR_NO_MORE_ITEMS when empty. */
-    static byte[] getInterfaceList(List<InterfaceInfo> list, NdrSyntax syntax) {
-        NdrWriter w = new NdrWriter(syntax).pointer(true).u32(list.size()).pointer(!list.isEmpty());
-        if (!list.isEmpty()) {
-            w.wide(list.size());
-            for (InterfaceInfo i : list) {
-                w.fixedString(i.groupName(), InterfaceInfo.GROUP_NAME_CHARS).u32(i.version()).u16(i.state())
-                        .align(4).bytes(i.ipv4()).bytes(i.ipv6()).u32(i.flags());
+    public byte[] invoke(CallContext call, int opnum, byte[] stub, NdrSyntax syntax)
+            throws NdrException, RpcFaultException, InterruptedException {
+        NdrReader r = new NdrReader(stub, syntax);
+        return switch (opnum) {
+            case GET_INTERFACE_LIST -> {
+                r.end();
+                List<InterfaceInfo> list = interfaces.apply(call);
+                yield WitnessStubs.interfaceListReply(list, list.isEmpty() ? WitnessErrors.NO_MORE_ITEMS : 0, syntax);
             }
-        }
-        return w.align(4).u32(list.isEmpty() ? ERROR_NO_MORE_ITEMS : 0).toByteArray();
+            case REGISTER, REGISTER_EX -> {
+                WitnessService.RegisterResult res = service.register(WitnessStubs.readRegister(r, opnum == REGISTER_EX), call);
+                yield WitnessStubs.registerReply(res.handle(), res.status(), syntax);
+            }
+            case UNREGISTER -> WitnessStubs.status(service.unregister(WitnessStubs.readHandle(r), call), syntax);
+            case ASYNC_NOTIFY -> {
+                Response res = service.asyncNotify(WitnessStubs.readHandle(r), call);
+                yield WitnessStubs.asyncNotifyReply(res.messages(), res.status(), syntax);
+            }
+            case UNREGISTER_EX -> {
+                int status = service.unregister(WitnessStubs.readHandle(r), call);
+                NdrWriter w = new NdrWriter(syntax);
+                // [in, out] PPCONTEXT_HANDLE: the handle comes back null once the registration is gone.
+                ContextHandle.NULL.write(w);
+                yield w.u32(status).toByteArray();
+            }
+            default -> throw new RpcFaultException(FaultStatus.OP_RANGE_ERROR, "opnum " + opnum);
+        };
     }
 
     /** MS-SWN's default: integrity or better. */

@@ -32,21 +32,35 @@ class ClusterInterfacesTest {
 
     @Test
     void entriesFollowOwnersAndNodeFlags() {
-        List<InterfaceInfo> list = ClusterInterfaces.of(cluster());
+        ClusterInterfaces ci = ClusterInterfaces.of(cluster(), "SOFS", false);
+        List<InterfaceInfo> list = ci.interfaces();
         assertEquals(4, list.size());
-        assertEquals("NODE0", list.get(0).groupName());
+        assertEquals("SOFS", list.get(0).groupName(), "the cluster's name on every entry");
         assertEquals(InterfaceInfo.STATE_AVAILABLE, list.get(0).state());
         assertTrue(!list.get(0).onThisNode());
         assertTrue(list.get(1).onThisNode(), "node 1 answers: its own address");
         assertEquals(InterfaceInfo.STATE_UNAVAILABLE, list.get(2).state(), "a disabled node does not serve");
         assertEquals(InterfaceInfo.STATE_UNAVAILABLE, list.get(3).state(), "no owner");
         assertEquals(InterfaceInfo.WITNESS_V2, list.get(0).version());
-        assertEquals(List.of(), ClusterInterfaces.of(null), "no model yet: no interfaces");
+        assertEquals(List.of(), ClusterInterfaces.of(null, "SOFS", false).interfaces(), "no model yet: no interfaces");
+        assertEquals(0, ci.servedBy().get(java.net.InetAddress.ofLiteral("10.0.0.101")));
+        assertEquals(-1, ci.servedBy().get(java.net.InetAddress.ofLiteral("10.0.0.103")), "served by nobody healthy");
+        assertEquals(-1, ci.servedBy().get(java.net.InetAddress.ofLiteral("fd00::104")));
+    }
+
+    @Test
+    void nodeAddressesAreListedWhenAsked() {
+        ClusterView v = new ClusterView(cluster().snapshot().toBuilder()
+                .setNodes(0, Node.newBuilder().setPnn(0).setConnected(true).setAddress("10.0.0.10")).build());
+        List<InterfaceInfo> list = ClusterInterfaces.of(v, "SOFS", true).interfaces();
+        assertEquals(5, list.size(), "4 public IPs and the one node with an address");
+        assertEquals(java.net.InetAddress.ofLiteral("10.0.0.10"), list.get(4).address());
+        assertEquals(4, ClusterInterfaces.of(v, "SOFS", false).interfaces().size());
     }
 
     @Test
     void getInterfaceListMarshalsFlagsAndAddresses() throws Exception {
-        WitnessInterface w = new WitnessInterface(call -> ClusterInterfaces.of(cluster()), AuthTrailer.LEVEL_INTEGRITY);
+        WitnessInterface w = new WitnessInterface(call -> ClusterInterfaces.of(cluster(), "SOFS", false).interfaces(), null, AuthTrailer.LEVEL_INTEGRITY);
         for (NdrSyntax syntax : NdrSyntax.values()) {
             NdrReader r = new NdrReader(w.invoke(null, 0, new byte[0], syntax), syntax);
             assertTrue(r.pointer("list"));
@@ -74,7 +88,7 @@ class ClusterInterfacesTest {
 
     @Test
     void emptyListIsNoMoreItems() throws Exception {
-        WitnessInterface w = new WitnessInterface(call -> List.of(), AuthTrailer.LEVEL_INTEGRITY);
+        WitnessInterface w = new WitnessInterface(call -> List.of(), null, AuthTrailer.LEVEL_INTEGRITY);
         NdrReader r = new NdrReader(w.invoke(null, 0, new byte[0], NdrSyntax.NDR32), NdrSyntax.NDR32);
         assertTrue(r.pointer("list"));
         assertEquals(0, r.u32("num"));
