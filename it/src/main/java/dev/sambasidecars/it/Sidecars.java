@@ -94,6 +94,24 @@ public final class Sidecars {
                 + "/etc/ctdb/events/legacy/95.samba-sidecars.script").orThrow();
     }
 
+    /**
+     * Starts ctdb-bridge (with the event script) and witness-daemon (with the nodes' NT hashes)
+     * on every node, and waits until every witness-daemon says it runs.
+     */
+    public static void startWitnessStack(SambaCluster cluster, String... witnessSets) throws InterruptedException {
+        for (int i = 0; i < cluster.size(); i++) {
+            installEventScript(cluster, i);
+            start(cluster, i, "ctdb-bridge");
+            exportWitnessCredentials(cluster, i);
+            start(cluster, i, "witness-daemon", witnessSets);
+        }
+        for (int i = 0; i < cluster.size(); i++) {
+            int node = i;
+            SambaCluster.awaitCondition("witness-daemon on node " + node, java.time.Duration.ofSeconds(60),
+                    () -> cluster.exec(node, "/opt/samba-sidecars/bin/sidecarctl status | grep -q '^witness .*running'").ok());
+        }
+    }
+
     /** Started daemons grouped by node, for printing. */
     public static Map<Integer, List<Started>> byNode(List<Started> started) {
         Map<Integer, List<Started>> m = new LinkedHashMap<>();

@@ -22,17 +22,7 @@ class WitnessEngineIT {
 
     @BeforeAll
     static void startDaemons(SambaCluster cluster) throws Exception {
-        for (int i = 0; i < cluster.size(); i++) {
-            Sidecars.installEventScript(cluster, i);
-            Sidecars.start(cluster, i, "ctdb-bridge");
-            Sidecars.exportWitnessCredentials(cluster, i);
-            Sidecars.start(cluster, i, "witness-daemon");
-        }
-        for (int i = 0; i < cluster.size(); i++) {
-            int node = i;
-            SambaCluster.awaitCondition("witness-daemon on node " + node, Duration.ofSeconds(60),
-                    () -> cluster.exec(node, "/opt/samba-sidecars/bin/sidecarctl status | grep -q '^witness .*running'").ok());
-        }
+        Sidecars.startWitnessStack(cluster);
     }
 
     private static ExecResult rpcclient(SambaCluster cluster, String credentials, String binding, String command) {

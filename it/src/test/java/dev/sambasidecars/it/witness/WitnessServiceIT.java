@@ -1,0 +1,141 @@
+package dev.sambasidecars.it.witness;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sambasidecars.it.SambaCluster;
+import dev.sambasidecars.it.SambaClusterTest;
+import dev.sambasidecars.it.Sidecars;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Witness service on a real cluster, driven by Debian's rpcclient from the client
+ * container: RegisterEx then AsyncNotify held open while CTDB moves the registered address away
+ * ({@code ctdb disable} on its node), keep-alive timeouts, and the spec's errors.
+ */
+@SambaClusterTest(nodes = 3)
+class WitnessServiceIT {
+    private static final Logger LOG = LoggerFactory.getLogger(WitnessServiceIT.class);
+
+    /**
+     * An interactive rpcclient session fed through a FIFO: RegisterEx with the given options,
+     * then AsyncNotify on the handle it printed; output in {@code /tmp/<name>.out}.
+     */
+    private static final String SESSION = """
+            cat > /tmp/witness-session.sh <<'EOS'
+            #!/bin/sh
+            name=$1; binding=$2; user=$3; shift 3
+            rm -f /tmp/$name.in /tmp/$name.out; mkfifo /tmp/$name.in
+            rpcclient -d0 -t 300 -U "$user" "$binding" < /tmp/$name.in > /tmp/$name.out 2>&1 &
+            exec 3> /tmp/$name.in
+            echo "RegisterEx $*" >&3
+            for i in $(seq 1 200); do
+              h=$(grep -o '^0:[0-9a-f-]*' /tmp/$name.out | head -1); [ -n "$h" ] && break; sleep 0.1
+            done
+            echo "AsyncNotify $h" >&3
+            sleep 600
+            EOS
+            chmod +x /tmp/witness-session.sh
+            """;
+
+    @BeforeAll
+    static void startDaemons(SambaCluster cluster) throws Exception {
+        Sidecars.startWitnessStack(cluster);
+        cluster.onClient(SESSION).orThrow();
+    }
+
+    private static String user(SambaCluster cluster) {
+        return cluster.spec().user() + "%" + cluster.spec().password();
+    }
+
+    private static String rpcclient(SambaCluster cluster, String binding, String command) {
+        return cluster.onClient("rpcclient -d0 -U '" + user(cluster) + "' 'ncacn_ip_tcp:" + binding + "' -c '"
+                + command + "' 2>&1").stdout();
+    }
+
+    private static void startSession(SambaCluster cluster, String name, String binding, String options) {
+        cluster.onClient("nohup /tmp/witness-session.sh " + name + " 'ncacn_ip_tcp:" + binding + "' '" + user(cluster)
+                + "' " + options + " >/dev/null 2>&1 &").orThrow();
+    }
+
+    private static String output(SambaCluster cluster, String name) {
+        return cluster.onClient("cat /tmp/" + name + ".out 2>/dev/null").stdout();
+    }
+
+    private static int pendingCalls(SambaCluster cluster, int pnn) {
+        String metrics = cluster.exec(pnn, "curl -s http://127.0.0.1:9701/metrics || wget -qO- http://127.0.0.1:9701/metrics")
+                .stdout();
+        Matcher m = Pattern.compile("(?m)^sidecar_witness_pending_calls\\s+([0-9.]+)").matcher(metrics);
+        return m.find() ? (int) Double.parseDouble(m.group(1)) : -1;
+    }
+
+    @Test
+    void disablingTheNodeOfARegisteredAddressSendsAResourceChange(SambaCluster cluster) throws Exception {
+        // Register, through node 0's witness daemon, for an address node 1 serves.
+        cluster.ctdb(1, "moveip " + cluster.publicIps().get(1) + " 1");
+        SambaCluster.awaitCondition("node 1 serves " + cluster.publicIps().get(1), Duration.ofSeconds(90),
+                () -> Integer.valueOf(1).equals(cluster.publicIpOwners().get(cluster.publicIps().get(1))));
+        String ip = cluster.publicIps().get(1);
+        String witness = cluster.nodeAddress(0) + "[sign]";
+        startSession(cluster, "move", witness, "--net=" + cluster.spec().netbiosName() + " --ip=" + ip
+                + " --share=share --client=it-client --timeout=120");
+        SambaCluster.awaitCondition("AsyncNotify pending on node 0", Duration.ofSeconds(30),
+                () -> pendingCalls(cluster, 0) == 1);
+
+        long t0 = System.nanoTime();
+        cluster.disable(1);
+        try {
+            SambaCluster.awaitCondition("a RESOURCE_CHANGE for " + ip, Duration.ofSeconds(30),
+                    () -> output(cluster, "move").contains(ip + " -> Unavailable"));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            Map<String, Integer> owners = cluster.publicIpOwners();
+            LOG.info("RESOURCE_CHANGE UNAVAILABLE for {} printed by rpcclient {} ms after 'ctdb disable' (owners now {})",
+                    ip, ms, owners);
+            String out = output(cluster, "move");
+            assertTrue(out.contains("Resource change with 1 messages"), out);
+            assertTrue(ms < 10_000, ms + " ms");
+        } finally {
+            cluster.enable(1);
+        }
+    }
+
+    @Test
+    void keepAliveTimeoutEndsAnAsyncNotifyWithTimeout(SambaCluster cluster) throws Exception {
+        String ip = cluster.publicIps().getFirst();
+        startSession(cluster, "keepalive", cluster.nodeAddress(2) + "[seal]", "--net=" + cluster.spec().netbiosName()
+                + " --ip=" + ip + " --client=it-keepalive --timeout=5");
+        SambaCluster.awaitCondition("AsyncNotify pending on node 2", Duration.ofSeconds(30),
+                () -> pendingCalls(cluster, 2) >= 1);
+        long t0 = System.nanoTime();
+        SambaCluster.awaitCondition("WERR_TIMEOUT", Duration.ofSeconds(20),
+                () -> output(cluster, "keepalive").contains("TIMEOUT"));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        LOG.info("AsyncNotify with a 5 s keep-alive returned TIMEOUT {} ms after it was seen pending", ms);
+        assertTrue(ms < 8000, ms + " ms");
+    }
+
+    @Test
+    void badRegistrationsGetTheSpecsErrors(SambaCluster cluster) {
+        String ip = cluster.publicIps().getFirst();
+        String binding = cluster.nodeAddress(1) + "[sign]";
+        String net = cluster.spec().netbiosName();
+        String v2OnRegister = rpcclient(cluster, binding, "Register --V2 --net=" + net + " --ip=" + ip + " --client=c");
+        assertTrue(v2OnRegister.contains("REVISION_MISMATCH"), v2OnRegister);
+        String emptyNet = rpcclient(cluster, binding, "RegisterEx --net= --ip=" + ip + " --client=c");
+        assertTrue(emptyNet.contains("INVALID_PARAMETER"), emptyNet);
+        String unknownIp = rpcclient(cluster, binding, "RegisterEx --net=" + net + " --ip=192.0.2.77 --client=c");
+        assertTrue(unknownIp.contains("INVALID_STATE"), unknownIp);
+        String unknownShare = rpcclient(cluster, binding, "RegisterEx --net=" + net + " --ip=" + ip + " --share=nosuch --client=c");
+        assertTrue(unknownShare.contains("INVALID_STATE"), unknownShare);
+        String unregister = rpcclient(cluster, binding, "UnRegister 0:3ab88633-1e57-4c1a-856c-d1bc4b15bbb1");
+        assertTrue(unregister.contains("INVALID_PARAMETER"), unregister);
+        String ok = rpcclient(cluster, binding, "RegisterEx --net=" + net.toLowerCase() + " --ip=" + ip + " --share=SHARE --client=c");
+        assertTrue(ok.matches("(?s).*\\b0:[0-9a-f-]{36}.*"), ok);
+    }
+}
