@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sambasidecars.it.SambaCluster;
 import dev.sambasidecars.it.SambaClusterTest;
 import dev.sambasidecars.it.Sidecars;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -68,11 +72,32 @@ class WitnessServiceIT {
         return cluster.onClient("cat /tmp/" + name + ".out 2>/dev/null").stdout();
     }
 
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /** AsyncNotify calls waiting in node {@code pnn}'s witness daemon, from its metrics (-1 when unreadable). */
     private static int pendingCalls(SambaCluster cluster, int pnn) {
-        String metrics = cluster.exec(pnn, "curl -s http://127.0.0.1:9701/metrics || wget -qO- http://127.0.0.1:9701/metrics")
-                .stdout();
-        Matcher m = Pattern.compile("(?m)^sidecar_witness_pending_calls\\s+([0-9.]+)").matcher(metrics);
-        return m.find() ? (int) Double.parseDouble(m.group(1)) : -1;
+        try {
+            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + cluster.nodeAddress(pnn) + ":9701/metrics"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            Matcher m = Pattern.compile("(?m)^sidecar_witness_pending_calls\\s+([0-9.]+)").matcher(metrics);
+            return m.find() ? (int) Double.parseDouble(m.group(1)) : -1;
+        } catch (java.io.IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** Waits for {@code n} pending calls on node {@code pnn}, showing the session's output if they never come. */
+    private static void awaitPending(SambaCluster cluster, int pnn, String session) throws InterruptedException {
+        try {
+            SambaCluster.awaitCondition("AsyncNotify pending on node " + pnn, Duration.ofSeconds(30),
+                    () -> pendingCalls(cluster, pnn) >= 1);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; rpcclient said: " + output(cluster, session)
+                    + "; metrics said pending=" + pendingCalls(cluster, pnn), e);
+        }
     }
 
     @Test
@@ -85,8 +110,7 @@ class WitnessServiceIT {
         String witness = cluster.nodeAddress(0) + "[sign]";
         startSession(cluster, "move", witness, "--net=" + cluster.spec().netbiosName() + " --ip=" + ip
                 + " --share=share --client=it-client --timeout=120");
-        SambaCluster.awaitCondition("AsyncNotify pending on node 0", Duration.ofSeconds(30),
-                () -> pendingCalls(cluster, 0) == 1);
+        awaitPending(cluster, 0, "move");
 
         long t0 = System.nanoTime();
         cluster.disable(1);
@@ -110,8 +134,7 @@ class WitnessServiceIT {
         String ip = cluster.publicIps().getFirst();
         startSession(cluster, "keepalive", cluster.nodeAddress(2) + "[seal]", "--net=" + cluster.spec().netbiosName()
                 + " --ip=" + ip + " --client=it-keepalive --timeout=5");
-        SambaCluster.awaitCondition("AsyncNotify pending on node 2", Duration.ofSeconds(30),
-                () -> pendingCalls(cluster, 2) >= 1);
+        awaitPending(cluster, 2, "keepalive");
         long t0 = System.nanoTime();
         SambaCluster.awaitCondition("WERR_TIMEOUT", Duration.ofSeconds(20),
                 () -> output(cluster, "keepalive").contains("TIMEOUT"));

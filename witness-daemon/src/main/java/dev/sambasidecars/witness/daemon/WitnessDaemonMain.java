@@ -118,6 +118,7 @@ public final class WitnessDaemonMain extends DaemonCommand {
         store.restored().forEach(service::restore);
         witnessMetrics.bind(service, thisPnn::get);
         ClusterNotifier notifier = new ClusterNotifier(service);
+        ctx.addLocalService(new WitnessAdminService(new WitnessAdmin(service, cluster::get, thisPnn::get), WitnessPeers.NONE));
 
         BridgeClient bridge = BridgeClient.connect(ctx.socketDirectory().resolve(BridgeClient.SOCKET_NAME));
         BridgeClient.Watch watch = bridge.watch((update, view) -> {
