@@ -161,4 +161,22 @@ class WitnessServiceIT {
         String ok = rpcclient(cluster, binding, "RegisterEx --net=" + net.toLowerCase() + " --ip=" + ip + " --share=SHARE --client=c");
         assertTrue(ok.matches("(?s).*\\b0:[0-9a-f-]{36}.*"), ok);
     }
+
+    @Test
+    void sidecarctlClientMoveAnswersAPendingAsyncNotify(SambaCluster cluster) throws Exception {
+        String ip = cluster.publicIps().get(2);
+        String target = cluster.publicIps().getFirst();
+        startSession(cluster, "cmove", cluster.nodeAddress(1) + "[sign]", "--net=" + cluster.spec().netbiosName()
+                + " --ip=" + ip + " --client=it-move --timeout=120");
+        awaitPending(cluster, 1, "cmove");
+        String list = cluster.exec(1, "/opt/samba-sidecars/bin/sidecarctl witness list --client it-move").stdout();
+        assertTrue(list.contains(ip) && list.contains("it-move") && list.contains("1 registration(s)"), list);
+        String moved = cluster.exec(1, "/opt/samba-sidecars/bin/sidecarctl witness client-move --client '^it-move$' --to-ip "
+                + target).stdout();
+        assertTrue(moved.contains("told to move: 1 registration(s)"), moved);
+        SambaCluster.awaitCondition("CLIENT_MOVE printed", Duration.ofSeconds(10),
+                () -> output(cluster, "cmove").contains("Client move with 1 messages"));
+        String out = output(cluster, "cmove");
+        assertTrue(out.contains("Flags 0x00000009 " + target + " Online"), out);
+    }
 }
