@@ -22,6 +22,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * against {@code ca.pem} alone, and on the client side the server certificate must also name
  * the address dialled. gRPC asks the JDK for the same address check; doing it here too keeps
  * it from depending on how a channel was built, and gives a message an operator can act on.
+ * The address is compared first (a comparison decides nothing alone: the chain is checked
+ * after it either way), so a certificate of the wrong node is reported as that.
  */
 final class ClusterTrustManager extends X509ExtendedTrustManager {
     private volatile X509ExtendedTrustManager delegate;
@@ -77,16 +79,16 @@ final class ClusterTrustManager extends X509ExtendedTrustManager {
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
             throws CertificateException {
-        delegate.checkServerTrusted(chain, authType, socket);
         SSLSession s = socket instanceof SSLSocket ssl ? ssl.getHandshakeSession() : null;
         checkDialled(chain[0], s == null ? null : s.getPeerHost());
+        delegate.checkServerTrusted(chain, authType, socket);
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
             throws CertificateException {
-        delegate.checkServerTrusted(chain, authType, engine);
         checkDialled(chain[0], engine.getPeerHost());
+        delegate.checkServerTrusted(chain, authType, engine);
     }
 
     @Override
