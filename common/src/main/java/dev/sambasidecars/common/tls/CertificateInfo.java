@@ -25,6 +25,15 @@ public record CertificateInfo(String subject, String issuer, BigInteger serial, 
         dnsNames = List.copyOf(dnsNames);
     }
 
+    /** "valid until 2027-05-01 10:00:00 UTC (in 729 days)", or why it is not valid at {@code now}. */
+    public String validity(Instant now) {
+        if (now.isBefore(notBefore)) {
+            return "not valid before " + Certificates.when(notBefore) + " (" + Certificates.relative(notBefore, now) + ")";
+        }
+        String verb = now.isAfter(notAfter) ? "expired " : "valid until ";
+        return verb + Certificates.when(notAfter) + " (" + Certificates.relative(notAfter, now) + ")";
+    }
+
     /** Reads the facts out of {@code c}. */
     public static CertificateInfo of(X509Certificate c) {
         return new CertificateInfo(Certificates.subject(c), c.getIssuerX500Principal().getName(), c.getSerialNumber(),
