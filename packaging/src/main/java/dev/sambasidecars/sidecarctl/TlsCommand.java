@@ -48,8 +48,8 @@ final class TlsCommand extends Cli.Group {
     }
 
     @Command(name = "init", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Makes a cluster CA and a certificate for each node (EC P-256; the CA valid 10 years, "
-                    + "node certificates --days). Writes OUT/ca.pem and OUT/ca.key, and for each node "
+            description = {"Makes a cluster CA and a certificate for each node, ready to copy to the nodes.",
+                "EC P-256; the CA is valid 10 years, node certificates --days. Writes OUT/ca.pem and OUT/ca.key, and for each node "
                     + "OUT/<ip>/{ca.pem,node.pem,node.key}, to be copied into that node's tls directory "
                     + "(sidecar common:tls directory, default /etc/samba/sidecars/tls).",
                 "OUT/ca.key never goes to a node: keep OUT on this machine (or offline); it is needed to add nodes.",
@@ -193,8 +193,8 @@ final class TlsCommand extends Cli.Group {
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Loads this node's tls directory (sidecar common:tls directory) as a daemon would and "
-                    + "reports its certificates: each file present and parsable, node.key readable by its owner "
+            description = {"Checks this node's tls directory as a daemon loads it and reports the certificates.",
+                "The directory is 'sidecar common:tls directory'. Checked: each file present and parsable, node.key readable by its owner "
                     + "only, node.pem signed by the CA of ca.pem, both within their validity, node.pem naming this "
                     + "node's address (--address, or else any address of this host), no ca.key on the node.",
                 "Warns on stderr when a certificate expires within --warn-days."},
