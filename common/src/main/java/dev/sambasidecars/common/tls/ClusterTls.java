@@ -44,6 +44,13 @@ public final class ClusterTls {
     /** The TLS protocol versions spoken between nodes. */
     public static final List<String> PROTOCOLS = List.of("TLSv1.3");
 
+    /**
+     * How long a TLS session may be resumed without the certificates being checked again:
+     * short, so that after {@link #reload()} (a CA dropped, a node re-keyed) old sessions soon
+     * stop counting. Node-to-node gRPC connections are long-lived; they rarely resume anyway.
+     */
+    public static final long SESSION_TIMEOUT_SECONDS = 600;
+
     private final TlsFiles files;
     private final NodeAddressCheck self;
     private final Clock clock;
@@ -82,15 +89,20 @@ public final class ClusterTls {
 
     private SslContext build(SslContextBuilder b) throws TlsException {
         try {
-            return GrpcSslContexts.configure(b.trustManager(trust), SslProvider.JDK).protocols(PROTOCOLS).build();
+            return GrpcSslContexts.configure(b.trustManager(trust), SslProvider.JDK)
+                    .protocols(PROTOCOLS)
+                    .sessionTimeout(SESSION_TIMEOUT_SECONDS)
+                    .build();
         } catch (SSLException | RuntimeException e) {
             throw new TlsException("cannot set up " + PROTOCOLS + " with the JDK's TLS: " + e.getMessage(), e);
         }
     }
 
     /**
-     * Re-reads the TLS directory; handshakes from now on use what it holds. When it is unusable
-     * nothing changes and the exception says why.
+     * Re-reads the TLS directory; handshakes from now on use what it holds. Connections already
+     * open keep the identities they were made with (close them to force new handshakes), and so
+     * do sessions resumed within {@link #SESSION_TIMEOUT_SECONDS}. When the directory is
+     * unusable nothing changes and the exception says why.
      */
     public synchronized void reload() throws TlsException {
         TlsMaterial fresh = TlsMaterial.load(files, self, clock.instant());

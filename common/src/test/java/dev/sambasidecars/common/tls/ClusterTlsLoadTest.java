@@ -168,6 +168,22 @@ class ClusterTlsLoadTest {
     }
 
     @Test
+    void aSec1EcKeyAsOpensslEcparamWritesItIsAccepted() throws Exception {
+        Path dir = pki.node("n", NODE);
+        java.security.PrivateKey key = PemFiles.readPrivateKey(dir.resolve("node.key"));
+        org.bouncycastle.asn1.pkcs.PrivateKeyInfo info = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(
+                key.getEncoded());
+        // SEC1 ECPrivateKey with the curve named inside, as 'openssl ecparam -genkey' writes it.
+        org.bouncycastle.asn1.sec.ECPrivateKey inner = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(
+                info.parsePrivateKey());
+        byte[] sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(256, inner.getKey(), null,
+                info.getPrivateKeyAlgorithm().getParameters()).getEncoded();
+        Files.writeString(dir.resolve("node.key"), "-----BEGIN EC PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(sec1) + "\n-----END EC PRIVATE KEY-----\n");
+        ClusterTls.load(dir, NODE);
+    }
+
+    @Test
     void anEncryptedKeyIsRefused() throws Exception {
         Path dir = pki.node("n", NODE);
         String body = Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(new byte[] {0x30, 0x03, 0x02, 0x01, 0x00});
