@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** {@code sidecarctl}: everything an operator does by hand with the sidecars. */
 @Command(name = "sidecarctl", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Operate the samba-sidecars daemons of this node and cluster.",
-        subcommands = {ConfigCommand.class, StatusCommand.class, ClusterCommand.class, WitnessCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ConfigCommand.class, StatusCommand.class, ClusterCommand.class, WitnessCommand.class,
+            TlsCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:done", "1:the command failed", "2:bad arguments or configuration"})
 public final class SidecarCtl implements Runnable {

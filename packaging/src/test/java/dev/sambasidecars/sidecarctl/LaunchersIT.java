@@ -162,4 +162,29 @@ class LaunchersIT {
                     r.out());
         }
     }
+
+    @Test
+    void tlsInitWritesNodeDirectoriesThatTlsCheckAccepts() throws Exception {
+        Path pki = tmp.resolve("pki");
+        Run init = sidecarctl("tls", "init", "--out", pki.toString(), "--nodes", "127.0.0.1,10.0.0.2");
+        assertEquals(0, init.exit(), init.err());
+        assertTrue(init.out().contains("node 127.0.0.1: " + pki.resolve("127.0.0.1")), init.out());
+        assertEquals("rw-------", PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(pki.resolve("127.0.0.1/node.key"))));
+
+        Run check = sidecarctl("tls", "check", "--set", "sidecar common:tls directory=" + pki.resolve("127.0.0.1"));
+        assertEquals(0, check.exit(), check.err());
+        assertTrue(check.out().contains("usable for mutual TLS [TLSv1.3]"), check.out());
+
+        Run wrongNode = sidecarctl("tls", "check", "--set", "sidecar common:tls directory=" + pki.resolve("10.0.0.2"));
+        assertEquals(1, wrongNode.exit(), wrongNode.out());
+        assertTrue(wrongNode.err().contains(pki.resolve("10.0.0.2/node.pem") + ": names 10.0.0.2, none of them an "
+                + "address of this host"), wrongNode.err());
+
+        for (String sub : List.of("init", "check")) {
+            Run h = sidecarctl("tls", sub, "--help");
+            assertEquals(0, h.exit(), h.err());
+            assertTrue(h.out().startsWith("Usage: sidecarctl tls " + sub), h.out());
+        }
+    }
 }

@@ -31,6 +31,10 @@ public final class CommonOptions {
             OptionTypes.list(OptionTypes.integer(0, Integer.MAX_VALUE)), List.of(),
             "group ids whose members are allowed on local sockets");
 
+    public static final Option<Path> TLS_DIRECTORY = Option.of("tls directory", OptionTypes.path(),
+            Path.of("/etc/samba/sidecars/tls"),
+            "this node's ca.pem, node.pem and node.key for mutual TLS between nodes (sidecarctl tls init)");
+
     public static final Option<HostPort> METRICS_ADDRESS = Option.of("metrics address", OptionTypes.address(),
             new HostPort("127.0.0.1", 0), "where /metrics and /healthz are served (port 0: any free port)");
 
@@ -61,7 +65,7 @@ public final class CommonOptions {
 
     static List<ModuleOptions> builtIn() {
         List<ModuleOptions> out = new ArrayList<>();
-        out.add(ModuleOptions.of(COMMON, List.of(SOCKET_DIRECTORY, IPC_ALLOW_UIDS, IPC_ALLOW_GIDS)));
+        out.add(ModuleOptions.of(COMMON, List.of(SOCKET_DIRECTORY, IPC_ALLOW_UIDS, IPC_ALLOW_GIDS, TLS_DIRECTORY)));
         DAEMON_METRICS_PORTS.forEach((m, port) -> out.add(daemon(m, port)));
         return out;
     }

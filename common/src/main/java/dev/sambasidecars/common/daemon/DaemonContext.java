@@ -8,8 +8,12 @@ import dev.sambasidecars.common.lifecycle.Lifecycle;
 import dev.sambasidecars.common.lifecycle.SdNotify;
 import dev.sambasidecars.common.metrics.Metrics;
 import dev.sambasidecars.common.metrics.MetricsServer;
+import dev.sambasidecars.common.tls.ClusterTls;
+import dev.sambasidecars.common.tls.TlsException;
+import dev.sambasidecars.common.tls.TlsFiles;
 import io.grpc.BindableService;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,6 +79,22 @@ public final class DaemonContext {
     /** Where this daemon's local gRPC API listens. */
     public Path localApiSocket() {
         return socketDirectory().resolve(module + ".sock");
+    }
+
+    /**
+     * This node's mutual TLS for gRPC between nodes, from {@code sidecar common:tls directory};
+     * the certificate must name {@code nodeAddress}, the node's CTDB address. Publishes the
+     * certificates' expiry. A directory that cannot be used stops the start (exit status 3) with
+     * a message naming the file and what is wrong with it.
+     */
+    public ClusterTls clusterTls(InetAddress nodeAddress) throws StartupException {
+        try {
+            ClusterTls tls = ClusterTls.load(TlsFiles.of(config).directory(), nodeAddress);
+            tls.bindMetrics(metrics.registry(), module);
+            return tls;
+        } catch (TlsException e) {
+            throw new StartupException("TLS between nodes: " + e.getMessage(), e);
+        }
     }
 
     /** Adds a service to the local gRPC API. */

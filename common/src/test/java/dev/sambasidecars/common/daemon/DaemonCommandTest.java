@@ -41,11 +41,15 @@ class DaemonCommandTest {
     Path dir;
 
     private Process launch(long drainMs, String... args) throws IOException {
+        return launch(List.of("-Dsleepy.drain.ms=" + drainMs), args);
+    }
+
+    private Process launch(List<String> properties, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-Dsleepy.drain.ms=" + drainMs,
-                "-cp", System.getProperty("java.class.path"), SleepyDaemon.class.getName()));
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
+        cmd.addAll(properties);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SleepyDaemon.class.getName()));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();
     }
@@ -179,6 +183,20 @@ class DaemonCommandTest {
             assertEquals(3, p.exitValue(), output);
             assertTrue(output.contains("cannot serve metrics on 127.0.0.1:" + taken.getLocalPort()), output);
         }
+    }
+
+    @Test
+    void anUnusableTlsDirectoryExitsThreeNamingTheFile() throws Exception {
+        Path tls = dir.resolve("tls");
+        Process p = launch(List.of("-Dsleepy.tls.address=127.0.0.1"), "--config", conf("").toString(),
+                "--set", "sidecar common:socket directory=" + dir.resolve("run"),
+                "--set", "sidecar witness:metrics address=127.0.0.1:0",
+                "--set", "sidecar common:tls directory=" + tls);
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(3, p.exitValue(), output);
+        assertTrue(output.contains("cannot start: TLS between nodes: " + tls.resolve("ca.pem") + ": does not exist"),
+                output);
     }
 
     @Test

@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 
 /**
  * A minimal daemon for the launcher tests: module "witness" (so its options exist), with one
- * in-flight job whose stop takes {@code -Dsleepy.drain.ms} milliseconds.
+ * in-flight job whose stop takes {@code -Dsleepy.drain.ms} milliseconds; with
+ * {@code -Dsleepy.tls.address=IP} it loads this node's TLS directory for that address.
  */
 @Command(name = "sleepy-daemon")
 public final class SleepyDaemon extends DaemonCommand {
@@ -16,7 +17,11 @@ public final class SleepyDaemon extends DaemonCommand {
     }
 
     @Override
-    protected void start(DaemonContext ctx) {
+    protected void start(DaemonContext ctx) throws Exception {
+        String tlsAddress = System.getProperty("sleepy.tls.address");
+        if (tlsAddress != null) {
+            ctx.clusterTls(java.net.InetAddress.getByName(tlsAddress));
+        }
         long drainMs = Long.getLong("sleepy.drain.ms", 0);
         ctx.metricsServer().addHealthCheck("sleepy", () -> dev.sambasidecars.common.metrics.HealthCheck.Status.up(""));
         ctx.lifecycle().onStop("sleepy job", remaining -> {

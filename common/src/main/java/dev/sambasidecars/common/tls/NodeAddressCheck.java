@@ -1,0 +1,71 @@
+package dev.sambasidecars.common.tls;
+
+import dev.sambasidecars.common.tls.TlsFileException.Problem;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * How a node knows that {@code node.pem} is its own: peers dial it by its CTDB node address
+ * and check that address against the certificate, so the certificate must name it.
+ */
+sealed interface NodeAddressCheck {
+
+    /** Throws when {@code certificate} (read from {@code file}) is not this node's. */
+    void check(Path file, X509Certificate certificate) throws TlsFileException;
+
+    /** The certificate must name this address (a daemon that knows its CTDB node address). */
+    record Exactly(InetAddress address) implements NodeAddressCheck {
+        @Override
+        public void check(Path file, X509Certificate certificate) throws TlsFileException {
+            List<InetAddress> named = Certificates.ipAddresses(certificate);
+            if (!named.contains(address)) {
+                throw new TlsFileException(file, Problem.ADDRESS_NOT_IN_CERTIFICATE, "names " + list(named)
+                        + " but this node's address is " + Certificates.text(address)
+                        + "; peers that dial it would refuse it");
+            }
+        }
+    }
+
+    /** The certificate must name an address of one of this host's interfaces. */
+    record ThisHost() implements NodeAddressCheck {
+        @Override
+        public void check(Path file, X509Certificate certificate) throws TlsFileException {
+            List<InetAddress> named = Certificates.ipAddresses(certificate);
+            List<InetAddress> local = localAddresses();
+            if (named.stream().noneMatch(local::contains)) {
+                throw new TlsFileException(file, Problem.ADDRESS_NOT_IN_CERTIFICATE, "names " + list(named)
+                        + ", none of them an address of this host (" + list(local)
+                        + "): is it another node's certificate?");
+            }
+        }
+
+        static List<InetAddress> localAddresses() {
+            List<InetAddress> out = new ArrayList<>();
+            try {
+                NetworkInterface.networkInterfaces()
+                        .forEach(ni -> ni.inetAddresses().forEach(a -> {
+                            // Compare without the scope id that link-local IPv6 addresses carry.
+                            try {
+                                out.add(InetAddress.getByAddress(a.getAddress()));
+                            } catch (java.net.UnknownHostException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        }));
+            } catch (SocketException e) {
+                // No interface list: nothing can match, and the message says which were seen.
+            }
+            return out;
+        }
+    }
+
+    private static String list(List<InetAddress> addresses) {
+        return addresses.isEmpty() ? "no IP address"
+                : addresses.stream().map(Certificates::text).collect(Collectors.joining(", "));
+    }
+}
