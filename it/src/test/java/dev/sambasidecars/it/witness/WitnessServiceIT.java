@@ -29,19 +29,22 @@ class WitnessServiceIT {
 
     /**
      * An interactive rpcclient session fed through a FIFO: RegisterEx with the given options,
-     * then AsyncNotify on the handle it printed; output in {@code /tmp/<name>.out}.
+     * then AsyncNotify on the handle it printed; output in {@code /tmp/<name>.out}, the handle seen
+     * in {@code /tmp/<name>.handle}.
      */
     private static final String SESSION = """
             cat > /tmp/witness-session.sh <<'EOS'
             #!/bin/sh
             name=$1; binding=$2; user=$3; shift 3
             rm -f /tmp/$name.in /tmp/$name.out; mkfifo /tmp/$name.in
-            rpcclient -d0 -t 300 -U "$user" "$binding" < /tmp/$name.in > /tmp/$name.out 2>&1 &
+            # rpcclient writes through stdio: unbuffered, so that the handle shows at once.
+            stdbuf -o0 -e0 rpcclient -d0 -t 300 -U "$user" "$binding" < /tmp/$name.in > /tmp/$name.out 2>&1 &
             exec 3> /tmp/$name.in
             echo "RegisterEx $*" >&3
             for i in $(seq 1 200); do
               h=$(grep -o '^0:[0-9a-f-]*' /tmp/$name.out | head -1); [ -n "$h" ] && break; sleep 0.1
             done
+            echo "$h" > /tmp/$name.handle
             echo "AsyncNotify $h" >&3
             sleep 600
             EOS
@@ -95,7 +98,8 @@ class WitnessServiceIT {
             SambaCluster.awaitCondition("AsyncNotify pending on node " + pnn, Duration.ofSeconds(30),
                     () -> pendingCalls(cluster, pnn) >= 1);
         } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "; rpcclient said: " + output(cluster, session)
+            throw new AssertionError(e.getMessage() + "; rpcclient said: " + output(cluster, session) + "; handle: "
+                    + cluster.onClient("cat /tmp/" + session + ".handle; ps ax | grep -c '[r]pcclient'").stdout()
                     + "; metrics said pending=" + pendingCalls(cluster, pnn), e);
         }
     }

@@ -4,6 +4,7 @@ import dev.sambasidecars.common.config.SidecarConfig;
 import dev.sambasidecars.common.daemon.DaemonCommand;
 import dev.sambasidecars.common.daemon.DaemonContext;
 import dev.sambasidecars.common.daemon.StartupException;
+import dev.sambasidecars.common.tls.TlsFiles;
 import dev.sambasidecars.ctdb.api.BridgeClient;
 import dev.sambasidecars.witness.epm.EndpointMapper;
 import dev.sambasidecars.witness.msnlmp.CredentialBackend;
@@ -24,6 +25,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.time.Instant;
 import java.util.concurrent.Executors;
@@ -118,13 +120,26 @@ public final class WitnessDaemonMain extends DaemonCommand {
         store.restored().forEach(service::restore);
         witnessMetrics.bind(service, thisPnn::get);
         ClusterNotifier notifier = new ClusterNotifier(service);
-        ctx.addLocalService(new WitnessAdminService(new WitnessAdmin(service, cluster::get, thisPnn::get), WitnessPeers.NONE));
+        WitnessAdmin admin = new WitnessAdmin(service, cluster::get, thisPnn::get);
+        AtomicReference<Map<Integer, InetAddress>> nodes = new AtomicReference<>(Map.of());
+        TlsWitnessPeers peers = new TlsWitnessPeers(TlsFiles.of(cfg).directory(), cfg.get(m, WitnessOptions.ADMIN_PORT),
+                nodes::get, thisPnn::get);
+        ctx.addLocalService(new WitnessAdminService(admin, peers));
+        ctx.lifecycle().onStop("cluster-wide operator API", grace -> peers.close());
 
         BridgeClient bridge = BridgeClient.connect(ctx.socketDirectory().resolve(BridgeClient.SOCKET_NAME));
         BridgeClient.Watch watch = bridge.watch((update, view) -> {
             ClusterInterfaces now = ClusterInterfaces.of(view, group, nodeIps);
             cluster.set(now);
             thisPnn.set(view.snapshot().getThisPnn());
+            Map<Integer, InetAddress> addrs = new java.util.TreeMap<>();
+            view.snapshot().getNodesList().stream().filter(n -> !n.getAddress().isEmpty() && !n.getDeleted())
+                    .forEach(n -> addrs.put(n.getPnn(), InetAddress.ofLiteral(n.getAddress())));
+            nodes.set(Map.copyOf(addrs));
+            InetAddress self = addrs.get(view.snapshot().getThisPnn());
+            if (self != null) {
+                peers.start(self, new WitnessAdminService(admin, WitnessPeers.NONE), ctx.metrics().registry(), m);
+            }
             long t = update.hasEvent() && update.getEvent().getTriggerUnixNanos() != 0
                     ? update.getEvent().getTriggerUnixNanos() : 0;
             notifier.apply(now, t == 0 ? Instant.now() : Instant.ofEpochSecond(0, t));

@@ -54,10 +54,14 @@ public final class WitnessOptions implements OptionsProvider {
     public static final Option<Path> STATE_DIRECTORY = Option.of("state directory", OptionTypes.path(),
             Path.of("/var/lib/samba-sidecars/witness"), "where registrations are kept across restarts of the daemon");
 
+    public static final Option<Integer> ADMIN_PORT = Option.of("admin port", OptionTypes.integer(1, 65535), 49202,
+            "TCP port, on the node's CTDB address, where the witness daemons of the cluster answer each other's "
+                    + "operator requests (mutual TLS, certificates from 'sidecarctl tls init')");
+
     @Override
     public List<ModuleOptions> options() {
         return List.of(ModuleOptions.of(MODULE, List.of(PORT, EPM_PORT, LISTEN_ADDRESS, MIN_AUTH_LEVEL, CREDENTIALS, SMBPASSWD_FILE,
                 NTLM_AUTH, NETBIOS_NAME, WORKGROUP, IDLE_TIMEOUT, NET_NAMES, GROUP_NAME, INCLUDE_NODE_IPS,
-                FORCED_UNREGISTER, UNUSED_TIMEOUT, STATE_DIRECTORY)));
+                FORCED_UNREGISTER, UNUSED_TIMEOUT, STATE_DIRECTORY, ADMIN_PORT)));
     }
 }
