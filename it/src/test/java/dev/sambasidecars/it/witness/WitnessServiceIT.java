@@ -38,8 +38,10 @@ class WitnessServiceIT {
             name=$1; binding=$2; user=$3; shift 3
             rm -f /tmp/$name.in /tmp/$name.out; mkfifo /tmp/$name.in
             # rpcclient writes through stdio: unbuffered, so that the handle shows at once.
-            stdbuf -o0 -e0 rpcclient -d0 -t 300 -U "$user" "$binding" < /tmp/$name.in > /tmp/$name.out 2>&1 &
+            stdbuf -o0 -e0 rpcclient -d0 -U "$user" "$binding" < /tmp/$name.in > /tmp/$name.out 2>&1 &
             exec 3> /tmp/$name.in
+            # RPC timeout (ms) for the pipe the first witness command opens; rpcclient's default is 10 s.
+            echo "timeout 300000" >&3
             echo "RegisterEx $*" >&3
             for i in $(seq 1 200); do
               h=$(grep -o '^0:[0-9a-f-]*' /tmp/$name.out | head -1); [ -n "$h" ] && break; sleep 0.1
