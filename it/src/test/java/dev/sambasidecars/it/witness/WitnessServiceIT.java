@@ -185,4 +185,19 @@ class WitnessServiceIT {
         String out = output(cluster, "cmove");
         assertTrue(out.contains("Flags 0x00000009 " + target + " Online"), out);
     }
+
+    @Test
+    void registrationsSurviveARestartOfTheDaemon(SambaCluster cluster) throws Exception {
+        String ip = cluster.publicIps().get(1);
+        startSession(cluster, "restart", cluster.nodeAddress(2) + "[sign]", "--net=" + cluster.spec().netbiosName()
+                + " --ip=" + ip + " --client=it-restart --timeout=120");
+        awaitPending(cluster, 2, "restart");
+        String handle = cluster.onClient("cat /tmp/restart.handle").stdout().strip();
+        String id = handle.substring(handle.indexOf(':') + 1);
+        Sidecars.stop(cluster, 2, "witness-daemon");
+        Sidecars.start(cluster, 2, "witness-daemon");
+        SambaCluster.awaitCondition("the registration listed again after the restart", Duration.ofSeconds(60),
+                () -> cluster.exec(2, "/opt/samba-sidecars/bin/sidecarctl witness list --local --id " + id).stdout()
+                        .contains(id));
+    }
 }
