@@ -99,6 +99,7 @@ public final class Sidecars {
      * on every node, and waits until every witness-daemon says it runs.
      */
     public static void startWitnessStack(SambaCluster cluster, String... witnessSets) throws InterruptedException {
+        installTls(cluster);
         for (int i = 0; i < cluster.size(); i++) {
             installEventScript(cluster, i);
             start(cluster, i, "ctdb-bridge");
@@ -109,6 +110,20 @@ public final class Sidecars {
             int node = i;
             SambaCluster.awaitCondition("witness-daemon on node " + node, java.time.Duration.ofSeconds(60),
                     () -> cluster.exec(node, "/opt/samba-sidecars/bin/sidecarctl status | grep -q '^witness .*running'").ok());
+        }
+    }
+
+    /**
+     * Makes the cluster's TLS certificates with {@code sidecarctl tls init} on node 0 (from CTDB's
+     * nodes file, into the shared directory) and puts each node's files where its daemons look.
+     */
+    public static void installTls(SambaCluster cluster) {
+        cluster.exec(0, "/opt/samba-sidecars/bin/sidecarctl tls init --force --out /shared/pki "
+                + "--nodes-file /etc/ctdb/nodes >/var/log/tls-init.log 2>&1").orThrow();
+        for (int i = 0; i < cluster.size(); i++) {
+            cluster.exec(i, "mkdir -p -m 700 /etc/samba/sidecars/tls && cp /shared/pki/" + cluster.nodeAddress(i)
+                    + "/ca.pem /shared/pki/" + cluster.nodeAddress(i) + "/node.pem /shared/pki/" + cluster.nodeAddress(i)
+                    + "/node.key /etc/samba/sidecars/tls/ && chmod 600 /etc/samba/sidecars/tls/node.key").orThrow();
         }
     }
 

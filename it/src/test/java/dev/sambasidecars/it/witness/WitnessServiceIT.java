@@ -40,8 +40,11 @@ class WitnessServiceIT {
             # rpcclient writes through stdio: unbuffered, so that the handle shows at once.
             stdbuf -o0 -e0 rpcclient -d0 -U "$user" "$binding" < /tmp/$name.in > /tmp/$name.out 2>&1 &
             exec 3> /tmp/$name.in
-            # RPC timeout (ms) for the pipe the first witness command opens; rpcclient's default is 10 s.
+            # rpcclient polls stdin and then reads it through stdio: one command at a time, or the
+            # second waits in its buffer unseen. The RPC timeout (ms) applies to the pipe the first
+            # witness command opens; rpcclient's default is 10 s.
             echo "timeout 300000" >&3
+            sleep 1
             echo "RegisterEx $*" >&3
             for i in $(seq 1 200); do
               h=$(grep -o '^0:[0-9a-f-]*' /tmp/$name.out | head -1); [ -n "$h" ] && break; sleep 0.1
@@ -175,9 +178,11 @@ class WitnessServiceIT {
         startSession(cluster, "cmove", cluster.nodeAddress(1) + "[sign]", "--net=" + cluster.spec().netbiosName()
                 + " --ip=" + ip + " --client=it-move --timeout=120");
         awaitPending(cluster, 1, "cmove");
-        String list = cluster.exec(1, "/opt/samba-sidecars/bin/sidecarctl witness list --client it-move").stdout();
-        assertTrue(list.contains(ip) && list.contains("it-move") && list.contains("1 registration(s)"), list);
-        String moved = cluster.exec(1, "/opt/samba-sidecars/bin/sidecarctl witness client-move --client '^it-move$' --to-ip "
+        // Asked on node 0: the registration is on node 1, reached over mutual TLS.
+        String list = cluster.exec(0, "/opt/samba-sidecars/bin/sidecarctl witness list --client it-move").stdout();
+        assertTrue(list.contains(ip) && list.contains("it-move") && list.contains("1 registration(s)")
+                && !list.contains("NOT ASKED"), list);
+        String moved = cluster.exec(0, "/opt/samba-sidecars/bin/sidecarctl witness client-move --client '^it-move$' --to-ip "
                 + target).stdout();
         assertTrue(moved.contains("told to move: 1 registration(s)"), moved);
         SambaCluster.awaitCondition("CLIENT_MOVE printed", Duration.ofSeconds(10),
