@@ -9,7 +9,6 @@ import dev.sambasidecars.witness.msrpce.SyntaxId;
 import dev.sambasidecars.witness.ndr.NdrException;
 import dev.sambasidecars.witness.ndr.NdrReader;
 import dev.sambasidecars.witness.ndr.NdrSyntax;
-import dev.sambasidecars.witness.ndr.NdrWriter;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
@@ -22,7 +21,6 @@ import java.util.function.Function;
 public final class WitnessInterface implements RpcInterface {
 
     public static final SyntaxId SYNTAX = new SyntaxId(UUID.fromString("ccd8c074-d0e5-4a40-92b4-d074faa6ba28"), 1, 1);
-    static final int ERROR_NO_MORE_ITEMS = 0x103;
 
     private final Function<CallContext, List<InterfaceInfo>> interfaces;
     private final int minAuthLevel;
@@ -57,20 +55,7 @@ public final class WitnessInterface implements RpcInterface {
             throw new RpcFaultException(FaultStatus.OP_RANGE_ERROR, "opnum " + opnum);
         }
         new NdrReader(stub, syntax).end();
-        return getInterfaceList(interfaces.apply(call), syntax);
-    }
-
-    /** GetInterfaceList's [out] parameters (MS-SWN 3.1.4.1), ERROR_NO_MORE_ITEMS when empty. */
-    static byte[] getInterfaceList(List<InterfaceInfo> list, NdrSyntax syntax) {
-        NdrWriter w = new NdrWriter(syntax).pointer(true).u32(list.size()).pointer(!list.isEmpty());
-        if (!list.isEmpty()) {
-            w.wide(list.size());
-            for (InterfaceInfo i : list) {
-                w.fixedString(i.groupName(), InterfaceInfo.GROUP_NAME_CHARS).u32(i.version()).u16(i.state())
-                        .align(4).bytes(i.ipv4()).bytes(i.ipv6()).u32(i.flags());
-            }
-        }
-        return w.align(4).u32(list.isEmpty() ? ERROR_NO_MORE_ITEMS : 0).toByteArray();
+        return GetInterfaceList.encodeResponse(interfaces.apply(call), syntax);
     }
 
     /** MS-SWN's default: integrity or better. */
