@@ -190,8 +190,13 @@ final class ClientConnection {
         }
         try {
             while (failure == null) {
-                byte[] frag = reader.next(options.maxFrag());
+                // Answers to binds carry security tokens and are not bound by the sizes they negotiate:
+                // up to the usual 5840 bytes are taken, as the server takes binds; responses must fit.
+                byte[] frag = reader.next(Math.max(options.maxFrag(), RpcClientOptions.DEFAULT_FRAG));
                 PduHeader h = PduHeader.decode(PduBuffer.reader(frag));
+                if (h.type() == PduType.RESPONSE && frag.length > options.maxFrag()) {
+                    throw new PduTooLongException("response fragment", frag.length, options.maxFrag());
+                }
                 ClientAssociationSecurity sec = security;
                 if (h.type() == PduType.RESPONSE && sec.protects()) {
                     sec.unprotect(frag, h);

@@ -104,7 +104,13 @@ public final class RpcClient implements AutoCloseable {
             byte[] token = security.next(reply);
             if (security.established()) {
                 if (token.length > 0) {
-                    connection.send(PduEncoder.auth3(bindCallId, security.trailer(token)));
+                    // auth3 cannot be fragmented: it must fit what the server accepts.
+                    byte[] auth3 = PduEncoder.auth3(bindCallId, security.trailer(token));
+                    if (auth3.length > connection.maxXmit()) {
+                        throw new PduTooLongException("auth3 (the last authentication leg)", auth3.length,
+                                connection.maxXmit());
+                    }
+                    connection.send(auth3);
                 }
                 return;
             }
