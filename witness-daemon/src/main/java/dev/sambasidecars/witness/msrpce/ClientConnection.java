@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * protected and written (so signature sequence numbers follow the wire), and one receiving
  * virtual thread that checks each incoming fragment in wire order and hands it to whoever waits
  * for its call id. An answer for a call id nobody waits for any more (an abandoned call) is still
- * verified, then dropped.
+ * verified, then dropped. Faults are taken as they come: this engine and Samba's send them
+ * without a signature, so they use no sequence number.
  */
 final class ClientConnection {
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);

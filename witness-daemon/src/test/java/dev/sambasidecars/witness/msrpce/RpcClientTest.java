@@ -158,6 +158,15 @@ class RpcClientTest {
     }
 
     @Test
+    void aServerThatNeverAnswersTheBindTimesOut() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             RpcClient mute = RpcClient.connect((java.net.InetSocketAddress) silent.getLocalSocketAddress(),
+                     RpcClientOptions.DEFAULT.withCallTimeout(Duration.ofMillis(300)))) {
+            assertThrows(RpcTimeoutException.class, () -> mute.bind(List.of(Offer.of(ECHO, SyntaxId.NDR32))));
+        }
+    }
+
+    @Test
     void outstandingCallsFailWhenTheConnectionCloses() throws Exception {
         PresentationContext ctx = client.bind(List.of(Offer.of(ECHO, SyntaxId.NDR32))).getFirst();
         ClientCall held = client.start(ctx, ClientFixture.HELD, new byte[0]);
