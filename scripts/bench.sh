@@ -1,15 +1,26 @@
 #!/usr/bin/env bash
-# Runs one of the benchmarks in it/src/main/java/dev/sambasidecars/it/bench on a
-# local cluster in containers (like the demo), e.g.:
+# Runs one of the benchmarks in it/src/main/java/dev/sambasidecars/it/bench.
+#
+# Cluster benchmarks run on a local cluster in containers (like the demo), e.g.:
 #   scripts/bench.sh BridgeLagBenchmark 120
+# JMH microbenchmarks (no containers) take a regex of benchmark names and JMH's own options, e.g.:
+#   scripts/bench.sh jmh 'Ndr|RpcRoundTrip' -f 2 -wi 3 -i 5
+#   scripts/bench.sh jmh -l          # lists them
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/jdk.sh
 use_jdk25
+bench="${1:?usage: scripts/bench.sh BENCHMARK [ARGS...] | scripts/bench.sh jmh [REGEX] [JMH OPTIONS...]}"
+shift
+if [ "$bench" = jmh ]; then
+  ./mvnw -B -q -ntp -pl it -am package -DskipTests
+  version="$(sed -n 's/^version=//p' packaging/target/dist/lib/launchers.properties)"
+  # The forks JMH starts inherit these options.
+  exec "$JAVA_HOME/bin/java" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -cp "it/target/it-$version.jar:it/target/lib/*" org.openjdk.jmh.Main "$@"
+fi
 scripts/ensure-docker.sh
 export TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_CHECKS_DISABLE=true
-bench="${1:?usage: scripts/bench.sh BENCHMARK [ARGS...]}"
-shift
 ./mvnw -B -q -ntp package -DskipTests
 version="$(sed -n 's/^version=//p' packaging/target/dist/lib/launchers.properties)"
 exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \

@@ -24,10 +24,10 @@ public final class EndpointMapper implements RpcInterface {
     static final int EPT_INSERT = 0;
     static final int EPT_DELETE = 1;
     static final int EPT_LOOKUP = 2;
-    static final int EPT_MAP = 3;
+    static final int EPT_MAP = EptMap.OPNUM;
     static final int EPT_LOOKUP_HANDLE_FREE = 4;
     /** EPT_S_NOT_REGISTERED: no such interface here. */
-    static final int NOT_REGISTERED = 0x16c9a0d6;
+    static final int NOT_REGISTERED = EptMap.NOT_REGISTERED;
 
     /** One interface this process serves, the TCP port it serves it on, and its annotation (≤ 63 ASCII characters). */
     public record Endpoint(SyntaxId iface, int port, String annotation) {
@@ -61,7 +61,7 @@ public final class EndpointMapper implements RpcInterface {
     @Override
     public byte[] invoke(CallContext call, int opnum, byte[] stub, NdrSyntax syntax) throws NdrException, RpcFaultException {
         return switch (opnum) {
-            case EPT_MAP -> map(call, new NdrReader(stub, syntax), syntax);
+            case EPT_MAP -> map(call, stub, syntax);
             case EPT_LOOKUP -> EptLookup.lookup(call, new NdrReader(stub, syntax), syntax, endpoints);
             case EPT_LOOKUP_HANDLE_FREE -> EptLookup.free(call, new NdrReader(stub, syntax), syntax);
             case EPT_INSERT, EPT_DELETE -> throw new RpcFaultException(FaultStatus.ACCESS_DENIED,
@@ -70,28 +70,9 @@ public final class EndpointMapper implements RpcInterface {
         };
     }
 
-    private byte[] map(CallContext call, NdrReader r, NdrSyntax syntax) throws NdrException {
-        if (r.pointer("object")) {
-            r.uuid("object");
-        }
-        Tower wanted = null;
-        if (r.pointer("map_tower")) {
-            int conformance = r.count("tower conformance", Tower.MAX_BYTES, 1);
-            int length = r.u32("tower_length");
-            if (length != conformance) {
-                throw new NdrException("tower_length " + length + " differs from its conformance " + conformance);
-            }
-            byte[] octets = r.bytes(length, "tower");
-            try {
-                wanted = Tower.decode(octets);
-            } catch (IllegalArgumentException e) {
-                throw new NdrException("bad map_tower: " + e.getMessage());
-            }
-        }
-        r.align(4);
-        byte[] handle = r.bytes(20, "entry_handle");
-        int maxTowers = r.u32("max_towers");
-
+    private byte[] map(CallContext call, byte[] stub, NdrSyntax syntax) throws NdrException {
+        EptMap.Request request = EptMap.decodeRequest(stub, syntax);
+        Tower wanted = request.tower();
         Endpoint match = null;
         if (wanted != null) {
             for (Endpoint e : endpoints) {
@@ -100,14 +81,9 @@ public final class EndpointMapper implements RpcInterface {
                 }
             }
         }
-        NdrWriter w = new NdrWriter(syntax).bytes(handle);
-        int n = match != null && maxTowers > 0 ? 1 : 0;
-        // size_is(max_towers): the conformance is what the client asked for, even when fewer come back.
-        w.u32(n).wide(Integer.toUnsignedLong(maxTowers)).wide(0).wide(n);
-        if (n == 1) {
-            byte[] tower = new Tower(match.iface(), wanted.transfer(), match.port(), call.local().getAddress()).encode();
-            w.pointer(true).wide(tower.length).u32(tower.length).bytes(tower).align(4);
-        }
-        return w.u32(n == 1 ? 0 : NOT_REGISTERED).toByteArray();
+        List<Tower> towers = match == null || request.maxTowers() == 0 ? List.of()
+                : List.of(new Tower(match.iface(), wanted.transfer(), match.port(), call.local().getAddress()));
+        return EptMap.encodeResponse(request.entryHandle(), request.maxTowers(), towers,
+                towers.isEmpty() ? NOT_REGISTERED : 0, syntax);
     }
 }

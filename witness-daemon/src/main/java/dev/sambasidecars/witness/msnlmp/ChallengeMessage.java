@@ -5,7 +5,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * CHALLENGE_MESSAGE (MS-NLMP 2.2.1.2), fields in wire order: Signature, MessageType = 2,
  * TargetNameFields, NegotiateFlags, ServerChallenge (8), Reserved (8), TargetInfoFields, Version
- * (8), Payload (TargetName, then TargetInfo). The server only encodes it.
+ * (8), Payload (TargetName, then TargetInfo). The server encodes it; {@link NtlmClient} decodes it
+ * and keeps the raw bytes for the MIC.
  */
 public final class ChallengeMessage {
 
@@ -58,6 +59,16 @@ public final class ChallengeMessage {
         return serverChallenge.clone();
     }
 
+    /** The TargetName (empty when none was sent). */
+    public String targetName() {
+        return targetName;
+    }
+
+    /** The VERSION, or null when the VERSION flag is clear. */
+    public NtlmVersion version() {
+        return NegotiateFlags.has(flags, NegotiateFlags.VERSION) ? version : null;
+    }
+
     /** The TargetInfo sent, or null when the TARGET_INFO flag is clear. */
     public AvPairs targetInfo() {
         return NegotiateFlags.has(flags, NegotiateFlags.TARGET_INFO) ? targetInfo : null;
@@ -85,4 +96,43 @@ public final class ChallengeMessage {
         w.bytes(name).bytes(infoBytes);
         return w.toByteArray();
     }
+
+    /**
+     * Decodes a CHALLENGE_MESSAGE, checking every payload descriptor against the message. TargetInfo
+     * is read when the TARGET_INFO flag is set (an empty field is an empty list) and the Version
+     * when the VERSION flag is set; a Version the payload overlaps is malformed.
+     */
+    public static ChallengeMessage decode(byte[] message) throws NtlmProtocolException {
+        NtlmBuffer in = NtlmBuffer.wrap(message);
+        in.header(TYPE);
+        NtlmBuffer.PayloadField name = in.payloadField("TargetNameFields", FIELDS_END);
+        int flags = in.u32();
+        byte[] serverChallenge = in.bytes(8);
+        in.bytes(8); // Reserved
+        NtlmBuffer.PayloadField info = in.payloadField("TargetInfoFields", FIELDS_END);
+        NtlmVersion version = null;
+        if (NegotiateFlags.has(flags, NegotiateFlags.VERSION)) {
+            for (NtlmBuffer.PayloadField f : new NtlmBuffer.PayloadField[] {name, info}) {
+                if (!f.isEmpty() && f.offset() < HEADER_LENGTH) {
+                    throw new NtlmProtocolException("VERSION flag set but the payload overlaps the Version field");
+                }
+            }
+            version = NtlmVersion.read(in);
+        }
+        byte[] nameBytes = in.payload(name);
+        if (NegotiateFlags.has(flags, NegotiateFlags.UNICODE) && nameBytes.length % 2 != 0) {
+            throw new NtlmProtocolException("TargetName has odd length " + nameBytes.length + " for UTF-16LE");
+        }
+        String targetName = new String(nameBytes, NegotiateFlags.has(flags, NegotiateFlags.UNICODE)
+                ? StandardCharsets.UTF_16LE : StandardCharsets.ISO_8859_1);
+        AvPairs targetInfo = null;
+        if (NegotiateFlags.has(flags, NegotiateFlags.TARGET_INFO)) {
+            targetInfo = info.isEmpty() ? AvPairs.of(java.util.List.of())
+                    : AvPairs.decode(message, (int) info.offset(), info.length());
+        }
+        return new ChallengeMessage(flags, targetName, serverChallenge, targetInfo, version);
+    }
+
+    /** End of the fields every CHALLENGE_MESSAGE has (through TargetInfoFields). */
+    private static final int FIELDS_END = 48;
 }

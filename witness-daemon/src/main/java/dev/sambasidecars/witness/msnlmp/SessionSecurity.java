@@ -51,14 +51,15 @@ public final class SessionSecurity {
 
     /** Keys and state of one direction. */
     private static final class Direction {
-        final byte[] signingKey;
+        /** HMAC_MD5 keyed with SigningKey; doFinal resets it for the next message (used under the direction's lock). */
+        final Mac signing;
         final byte[] sealingKey;
         RC4Engine sealingHandle;
         int sequence;
         boolean broken;
 
         Direction(byte[] exportedSessionKey, String signMagic, String sealMagic) {
-            signingKey = NtlmCrypto.subKey(exportedSessionKey, signMagic);
+            signing = NtlmCrypto.newHmacMd5(NtlmCrypto.subKey(exportedSessionKey, signMagic));
             sealingKey = NtlmCrypto.subKey(exportedSessionKey, sealMagic);
             sealingHandle = NtlmCrypto.rc4Init(sealingKey);
         }
@@ -229,7 +230,7 @@ public final class SessionSecurity {
 
     /** HMAC_MD5(SigningKey, ConcatenationOf(SeqNum, Message))[0..7] (3.4.4.2). */
     private static byte[] checksum(Direction d, int seq, byte[] buf, int off, int len) {
-        Mac mac = NtlmCrypto.newHmacMd5(d.signingKey);
+        Mac mac = d.signing;
         byte[] seqLe = new byte[4];
         NtlmBuffer.putInt(seqLe, 0, seq);
         mac.update(seqLe);

@@ -106,6 +106,11 @@ public final class PduBuffer {
         return this;
     }
 
+    public PduBuffer put(byte[] b, int off, int len) {
+        buf.put(b, off, len);
+        return this;
+    }
+
     public PduBuffer zeros(int n) {
         for (int i = 0; i < n; i++) {
             buf.put((byte) 0);

@@ -81,16 +81,34 @@ public final class PduEncoder {
 
     public static byte[] request(int callId, int flags, int allocHint, int contextId, int opnum, UUID object,
                                  byte[] stub, AuthTrailer auth) {
-        int fixed = PduHeader.SIZE + 8 + (object == null ? 0 : 16);
+        return request(callId, flags, allocHint, contextId, opnum, object, stub, 0, stub.length, auth);
+    }
+
+    /**
+     * A request fragment carrying {@code stub[off, off+len)}: how a client cuts a large stub into
+     * fragments without copying it first.
+     */
+    public static byte[] request(int callId, int flags, int allocHint, int contextId, int opnum, UUID object,
+                                 byte[] stub, int off, int len, AuthTrailer auth) {
+        java.util.Objects.checkFromIndexSize(off, len, stub.length);
+        int fixed = requestHeaderSize(object);
         PduBuffer b = start(PduType.REQUEST, flags | (object == null ? 0 : PduType.OBJECT_UUID), callId,
-                fixed + stub.length + authSize(auth));
+                fixed + len + authSize(auth));
         b.putU32(allocHint).putU16(contextId).putU16(opnum);
         if (object != null) {
             b.putUuid(object);
         }
-        b.put(stub);
+        b.put(stub, off, len);
         return finish(b, auth, fixed, STUB_AUTH_ALIGNMENT);
     }
+
+    /** Where a request's stub starts: after the header, alloc_hint, p_cont_id, opnum and the object UUID if any. */
+    public static int requestHeaderSize(UUID object) {
+        return PduHeader.SIZE + 8 + (object == null ? 0 : 16);
+    }
+
+    /** Where a response's stub starts: after the header, alloc_hint, p_cont_id, cancel_count and a reserved byte. */
+    public static final int RESPONSE_HEADER_SIZE = PduHeader.SIZE + 8;
 
     public static byte[] response(int callId, int flags, int allocHint, int contextId, byte[] stub, AuthTrailer auth) {
         int fixed = PduHeader.SIZE + 8;

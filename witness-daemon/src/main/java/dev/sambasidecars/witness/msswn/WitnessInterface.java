@@ -69,8 +69,7 @@ public final class WitnessInterface implements RpcInterface {
         return switch (opnum) {
             case GET_INTERFACE_LIST -> {
                 r.end();
-                List<InterfaceInfo> list = interfaces.apply(call);
-                yield WitnessStubs.interfaceListReply(list, list.isEmpty() ? WitnessErrors.NO_MORE_ITEMS : 0, syntax);
+                yield GetInterfaceList.encodeResponse(interfaces.apply(call), syntax);
             }
             case REGISTER, REGISTER_EX -> {
                 WitnessService.RegisterResult res = service.register(WitnessStubs.readRegister(r, opnum == REGISTER_EX), call);

@@ -6,14 +6,12 @@ import dev.sambasidecars.witness.ndr.NdrException;
 import dev.sambasidecars.witness.ndr.NdrReader;
 import dev.sambasidecars.witness.ndr.NdrSyntax;
 import dev.sambasidecars.witness.ndr.NdrWriter;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 
 /**
  * NDR of the Witness operations' parameters (MS-SWN 3.1.4, IDL in its appendix A), both
  * directions, in NDR32 and NDR64: the server reads [in] and writes [out], the client (tests and
- * the load driver) the other way round.
+ * the load driver) the other way round. GetInterfaceList's are in {@link GetInterfaceList}.
  */
 public final class WitnessStubs {
     /** Longest name accepted in a string parameter, in UTF-16 code units with the NUL. */
@@ -133,52 +131,5 @@ public final class WitnessStubs {
             throw new NdrException("MessageBuffer of " + buffer.length + " bytes, Length says " + raw.length());
         }
         return new NotifyReply(raw.type(), Notification.parse(raw.type(), raw.count(), buffer), status);
-    }
-
-    /** GetInterfaceList's [out] WITNESS_INTERFACE_LIST** and WERROR (ERROR_NO_MORE_ITEMS when empty). */
-    public static byte[] interfaceListReply(List<InterfaceInfo> list, int status, NdrSyntax syntax) {
-        NdrWriter w = new NdrWriter(syntax);
-        w.unique(list, (p, l) -> p.constructed(l, (s, v) -> s.u32(v.size())
-                .embeddedUnique(v.isEmpty() ? null : v, (a, items) -> a.conformantArray(items, WitnessStubs::writeInfo))));
-        return w.align(4).u32(status).toByteArray();
-    }
-
-    private static void writeInfo(NdrWriter w, InterfaceInfo i) {
-        w.fixedString(i.groupName(), InterfaceInfo.GROUP_NAME_CHARS).u32(i.version()).u16(i.state())
-                .align(4).bytes(i.ipv4()).bytes(i.ipv6()).u32(i.flags());
-    }
-
-    /** The client's view of GetInterfaceList's reply. */
-    public record InterfaceListReply(List<InterfaceInfo> interfaces, int status) {}
-
-    public static InterfaceListReply readInterfaceListReply(NdrReader r) throws NdrException {
-        record Raw(int count, Deferred<List<InterfaceInfo>> list) {}
-        Raw raw = r.unique("InterfaceList", p -> p.constructed(s -> new Raw(s.u32("NumberOfInterfaces"),
-                s.embeddedUnique("InterfaceInfo", a -> a.conformantArray("InterfaceInfo", 65536, 552,
-                        WitnessStubs::readInfo)))));
-        r.align(4);
-        int status = r.u32("WERROR");
-        r.end();
-        List<InterfaceInfo> list = raw == null || raw.list().get() == null ? List.of() : raw.list().get();
-        if (raw != null && raw.count() != list.size()) {
-            throw new NdrException("NumberOfInterfaces " + raw.count() + " with " + list.size() + " entries");
-        }
-        return new InterfaceListReply(list, status);
-    }
-
-    private static InterfaceInfo readInfo(NdrReader e) throws NdrException {
-        String group = e.fixedString(InterfaceInfo.GROUP_NAME_CHARS, "InterfaceGroupName");
-        int version = e.u32("Version");
-        int state = e.u16("State");
-        e.align(4);
-        byte[] v4 = e.bytes(4, "IPV4");
-        byte[] v6 = e.bytes(16, "IPV6");
-        int flags = e.u32("Flags");
-        try {
-            InetAddress a = InetAddress.getByAddress((flags & InterfaceInfo.IPV6) != 0 ? v6 : v4);
-            return new InterfaceInfo(group, version, state, a, (flags & InterfaceInfo.INTERFACE_WITNESS) == 0);
-        } catch (UnknownHostException ex) {
-            throw new NdrException("bad interface address");
-        }
     }
 }

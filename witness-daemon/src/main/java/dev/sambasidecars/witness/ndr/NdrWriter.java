@@ -1,13 +1,11 @@
 package dev.sambasidecars.witness.ndr;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Arrays;
 import java.util.UUID;
 
 /**
@@ -17,7 +15,8 @@ import java.util.UUID;
  * construct, depth-first; a full pointer to an object already sent repeats its referent id.
  */
 public final class NdrWriter {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private byte[] buf = new byte[256];
+    private int size;
     private final NdrSyntax syntax;
     private long nextReferent = 0x00020000L;
     private final Map<Object, Long> fullReferents = new IdentityHashMap<>();
@@ -33,25 +32,40 @@ public final class NdrWriter {
     }
 
     public int position() {
-        return out.size();
+        return size;
+    }
+
+    /** Room for {@code n} more bytes (zero-filled, as a fresh array is), returning where they start. */
+    private int grow(int n) {
+        if (size + n > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + n));
+        }
+        int at = size;
+        size += n;
+        return at;
+    }
+
+    private NdrWriter zeros(int n) {
+        int at = grow(n);
+        Arrays.fill(buf, at, at + n, (byte) 0);
+        return this;
     }
 
     public NdrWriter align(int n) {
-        int pad = (n - out.size() % n) % n;
-        for (int i = 0; i < pad; i++) {
-            out.write(0);
+        return zeros((n - size % n) % n);
+    }
+
+    /** The low {@code n} bytes of {@code v}, little-endian. */
+    private NdrWriter raw(long v, int n) {
+        int at = grow(n);
+        for (int i = 0; i < n; i++) {
+            buf[at + i] = (byte) (v >>> (8 * i));
         }
         return this;
     }
 
-    private NdrWriter raw(long v, int size) {
-        ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v);
-        out.write(b.array(), 0, size);
-        return this;
-    }
-
     public NdrWriter u8(int v) {
-        out.write(v);
+        buf[grow(1)] = (byte) v;
         return this;
     }
 
@@ -192,7 +206,7 @@ public final class NdrWriter {
     }
 
     public NdrWriter bytes(byte[] b) {
-        out.write(b, 0, b.length);
+        System.arraycopy(b, 0, buf, grow(b.length), b.length);
         return this;
     }
 
@@ -200,8 +214,12 @@ public final class NdrWriter {
         align(4);
         long msb = u.getMostSignificantBits();
         raw(msb >>> 32, 4).raw(msb >>> 16, 2).raw(msb, 2);
-        ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putLong(u.getLeastSignificantBits());
-        return bytes(b.array());
+        long lsb = u.getLeastSignificantBits();
+        int at = grow(8);
+        for (int i = 0; i < 8; i++) {
+            buf[at + i] = (byte) (lsb >>> (56 - 8 * i));
+        }
+        return this;
     }
 
     /** A conformant varying UTF-16 string with its terminating NUL. */
@@ -217,14 +235,10 @@ public final class NdrWriter {
         if (raw.length / 2 >= chars) {
             throw new IllegalArgumentException("'" + s + "' does not fit in " + chars + " characters with its NUL");
         }
-        bytes(raw);
-        for (int i = raw.length; i < chars * 2; i++) {
-            out.write(0);
-        }
-        return this;
+        return bytes(raw).zeros(chars * 2 - raw.length);
     }
 
     public byte[] toByteArray() {
-        return out.toByteArray();
+        return Arrays.copyOf(buf, size);
     }
 }

@@ -16,7 +16,8 @@ import org.bouncycastle.crypto.digests.MD4Digest;
  * A minimal NTLMv2 client written for the tests from MS-NLMP 3.1.5.1 and 3.3.2, deliberately
  * sharing no code with the server: its own message layout (ByteBuffer), its own key derivation
  * and its own session security on the JDK's HmacMD5 and ARCFOUR. Knobs let tests produce the
- * malformed or refused variants a server must reject.
+ * malformed or refused variants a server must reject. The production client, {@link NtlmClient},
+ * is held to this one: for the same inputs it must send the same bytes (NtlmClientTest).
  */
 final class TestNtlmClient {
 

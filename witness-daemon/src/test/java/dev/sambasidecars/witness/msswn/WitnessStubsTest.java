@@ -116,20 +116,6 @@ class WitnessStubsTest {
     }
 
     @Test
-    void interfaceListCaptureAndNdr64() throws Exception {
-        byte[] stub = capture("getinterfacelist-out");
-        WitnessStubs.InterfaceListReply r = WitnessStubs.readInterfaceListReply(new NdrReader(stub, NdrSyntax.NDR32));
-        assertEquals(2, r.interfaces().size());
-        assertEquals("NODE1", r.interfaces().get(1).groupName());
-        assertArrayEquals(stub, WitnessStubs.interfaceListReply(r.interfaces(), 0, NdrSyntax.NDR32));
-        byte[] wide = WitnessStubs.interfaceListReply(r.interfaces(), 0, NdrSyntax.NDR64);
-        assertEquals(r, WitnessStubs.readInterfaceListReply(new NdrReader(wide, NdrSyntax.NDR64)));
-        WitnessStubs.InterfaceListReply none = WitnessStubs.readInterfaceListReply(new NdrReader(
-                WitnessStubs.interfaceListReply(List.of(), 0x103, NdrSyntax.NDR32), NdrSyntax.NDR32));
-        assertEquals(new WitnessStubs.InterfaceListReply(List.of(), 0x103), none);
-    }
-
-    @Test
     void malformedMessageBuffersAreRefused() {
         // Samba's witness_notifyResponse_data_fuzz2_STRUCT shape: a message claiming more bytes than there are.
         byte[] bad = HexFormat.of().parseHex("00000200" + "01000000" + "08000000" + "01000000" + "04000200"
