@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sambasidecars.it.SambaCluster;
 import dev.sambasidecars.it.SambaClusterTest;
 import dev.sambasidecars.it.Sidecars;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -80,21 +76,15 @@ class WitnessServiceIT {
         return cluster.onClient("cat /tmp/" + name + ".out 2>/dev/null").stdout();
     }
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-    /** AsyncNotify calls waiting in node {@code pnn}'s witness daemon, from its metrics (-1 when unreadable). */
+    /** AsyncNotify calls waiting in node {@code pnn}'s witness daemon, as {@code sidecarctl witness list} shows them. */
     private static int pendingCalls(SambaCluster cluster, int pnn) {
-        try {
-            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + cluster.nodeAddress(pnn) + ":9701/metrics"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
-            Matcher m = Pattern.compile("(?m)^sidecar_witness_pending_calls\\s+([0-9.]+)").matcher(metrics);
-            return m.find() ? (int) Double.parseDouble(m.group(1)) : -1;
-        } catch (java.io.IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
+        String json = cluster.exec(pnn, "/opt/samba-sidecars/bin/sidecarctl witness list --local --json").stdout();
+        Matcher m = Pattern.compile("\"pendingCalls\":([0-9]+)").matcher(json);
+        int n = 0;
+        while (m.find()) {
+            n += Integer.parseInt(m.group(1));
         }
+        return n;
     }
 
     /** Waits for {@code n} pending calls on node {@code pnn}, showing the session's output if they never come. */
