@@ -110,6 +110,14 @@ final class Association {
         try {
             while (!closed) {
                 byte[] frag = reader.next(contexts.isEmpty() ? MAX_FRAG : maxRecv);
+                if (frag == null) {
+                    if (running.isEmpty()) {
+                        LOG.debug("association with {} idle for the idle timeout", peer());
+                        return;
+                    }
+                    // A call is outstanding (an AsyncNotify may wait for minutes): not idle.
+                    continue;
+                }
                 if (security.active() && frag[2] == PduType.REQUEST) {
                     unprotect(frag);
                 }

@@ -3,6 +3,7 @@ package dev.sambasidecars.witness.msrpce;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -14,13 +15,24 @@ final class FragmentReader {
         this.in = in;
     }
 
-    /** The next whole fragment; EOF at a clean end; corrupt or too long otherwise. */
+    /**
+     * The next whole fragment; EOF at a clean end; corrupt or too long otherwise. Returns null when
+     * the socket's read timeout passes before a fragment begins (nothing was consumed, the caller
+     * may wait again); a timeout inside a fragment is a {@link SocketTimeoutException}.
+     */
     byte[] next(int maxFrag) throws IOException, RpcProtocolException {
         byte[] head = new byte[PduHeader.SIZE];
-        int got = in.readNBytes(head, 0, head.length);
-        if (got == 0) {
+        int first;
+        try {
+            first = in.read();
+        } catch (SocketTimeoutException idle) {
+            return null;
+        }
+        if (first < 0) {
             throw new EOFException("client closed the connection");
         }
+        head[0] = (byte) first;
+        int got = 1 + in.readNBytes(head, 1, head.length - 1);
         if (got < head.length) {
             throw new CorruptPduException("connection closed inside a PDU header (" + got + " bytes)");
         }

@@ -259,4 +259,18 @@ class RpcServerTest {
         assertEquals(FaultStatus.FAULT_CANCEL, f.status(), "dispatched already cancelled");
         assertArrayEquals(new byte[] {3}, call(31, 0, new byte[] {3}));
     }
+
+    @Test
+    void anOutstandingCallKeepsTheAssociationPastTheIdleTimeout() throws Exception {
+        bind(5840, ctx(0, ECHO, SyntaxId.NDR32));
+        send(PduEncoder.request(40, 3, 0, 0, 1, null, new byte[0], null));
+        Thread.sleep(3500);
+        release.countDown();
+        Pdu.ResponsePdu held = assertInstanceOf(Pdu.ResponsePdu.class, receive());
+        assertEquals(40, held.header().callId(), "answered after 3.5 s of silence with a 2 s idle timeout");
+        long t0 = System.nanoTime();
+        org.junit.jupiter.api.Assertions.assertThrows(EOFException.class, () -> in.readByte());
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertTrue(ms < 4900, "idle again once nothing is outstanding: closed after " + ms + " ms");
+    }
 }
