@@ -11,7 +11,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +36,7 @@ final class Association {
 
     private record BoundContext(RpcInterface iface, NdrSyntax syntax) {}
 
-    private final Socket socket;
+    private final Connection connection;
     private final RpcServer server;
     private final OutputStream out;
     private final Map<Integer, BoundContext> contexts = new ConcurrentHashMap<>();
@@ -50,18 +49,18 @@ final class Association {
     private volatile boolean closed;
     private final AssociationSecurity security = new AssociationSecurity();
 
-    Association(Socket socket, RpcServer server) throws IOException {
-        this.socket = socket;
+    Association(Connection connection, RpcServer server) throws IOException {
+        this.connection = connection;
         this.server = server;
-        this.out = socket.getOutputStream();
+        this.out = connection.output();
     }
 
     InetSocketAddress peer() {
-        return (InetSocketAddress) socket.getRemoteSocketAddress();
+        return connection.peer();
     }
 
     InetSocketAddress local() {
-        return (InetSocketAddress) socket.getLocalSocketAddress();
+        return connection.local();
     }
 
     int group() {
@@ -80,6 +79,11 @@ final class Association {
         return closed;
     }
 
+    /** Calls started and not yet answered (tests wait for them before hanging up). */
+    int runningCalls() {
+        return running.size();
+    }
+
     void onClose(Runnable r) {
         closers.add(r);
     }
@@ -88,7 +92,7 @@ final class Association {
     void run() {
         FragmentReader reader;
         try {
-            reader = new FragmentReader(socket.getInputStream());
+            reader = new FragmentReader(connection.input());
         } catch (IOException e) {
             close();
             return;
@@ -393,7 +397,7 @@ final class Association {
         }
         closed = true;
         try {
-            socket.close();
+            connection.close();
         } catch (IOException ignored) {
             // closing anyway
         }
