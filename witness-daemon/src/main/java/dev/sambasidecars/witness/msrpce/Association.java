@@ -314,9 +314,10 @@ final class Association {
             fault(callId, r.contextId(), FaultStatus.ACCESS_DENIED);
             return;
         }
+        // Stripping may refuse the stub: do it before the call counts as running, or it never stops.
+        byte[] stub = VerificationTrailer.strip(acc.toByteArray());
         CallContext call = new CallContext(callId, this);
         running.put(callId, call);
-        byte[] stub = VerificationTrailer.strip(acc.toByteArray());
         Thread.ofVirtual().name("rpc-call-" + callId).start(() -> execute(call, ctx, r, stub));
     }
 

@@ -71,7 +71,8 @@ public final class NdrReader {
     /** A count, refused above {@code max} or above what the stub could still hold. */
     public int count(String what, int max, int elementSize) throws NdrException {
         long n = wide(what);
-        if (n > max || n * elementSize > buf.remaining()) {
+        // An NDR64 count is unsigned: one at or above 2^63 is negative here and must not pass.
+        if (n < 0 || n > max || n * elementSize > buf.remaining()) {
             throw new NdrException(what + " " + Long.toUnsignedString(n) + " exceeds "
                     + Math.min(max, buf.remaining() / Math.max(1, elementSize)));
         }
@@ -109,7 +110,7 @@ public final class NdrReader {
         long max = wide(what + " max_count");
         long offset = wide(what + " offset");
         long actual = wide(what + " actual_count");
-        if (offset != 0 || actual > max || actual == 0 || actual > maxChars || actual * 2 > buf.remaining()) {
+        if (offset != 0 || actual > max || actual <= 0 || actual > maxChars || actual * 2 > buf.remaining()) {
             throw new NdrException("bad " + what + ": max " + max + " offset " + offset + " actual " + actual);
         }
         byte[] raw = bytes((int) actual * 2, what);
