@@ -145,6 +145,7 @@ public final class AssociationSeeds {
         s.put("ntlm-integrity", authenticated(AuthTrailer.LEVEL_INTEGRITY, false, false));
         s.put("ntlm-packet", authenticated(AuthTrailer.LEVEL_PACKET, true, false));
         s.put("ntlm-privacy", authenticated(AuthTrailer.LEVEL_PRIVACY, true, false));
+        s.put("ntlm-privacy-no-mic", authenticated(AuthTrailer.LEVEL_PRIVACY, false, false));
         return s;
     }
 
