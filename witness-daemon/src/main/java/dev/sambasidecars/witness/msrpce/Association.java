@@ -31,8 +31,10 @@ final class Association {
 
     /** Fragment sizes this server offers (the usual 5840 of Windows and Samba). */
     static final int MAX_FRAG = 5840;
-    /** Largest reassembled request stub accepted. */
+    /** Largest reassembled request stub accepted, and most bytes held for all calls in reassembly. */
     static final int MAX_REQUEST = 4 * 1024 * 1024;
+    /** Most calls in reassembly at once (clients without PFC_CONC_MPX send one call's fragments together). */
+    static final int MAX_PARTIAL_CALLS = 8;
 
     private record BoundContext(RpcInterface iface, NdrSyntax syntax) {}
 
@@ -284,15 +286,22 @@ final class Association {
             throw new CorruptPduException("request before bind");
         }
         if (r.header().has(PduType.FIRST_FRAG)) {
+            partial.remove(callId);
+            if (!r.header().has(PduType.LAST_FRAG) && partial.size() >= MAX_PARTIAL_CALLS) {
+                throw new CorruptPduException("more than " + MAX_PARTIAL_CALLS + " calls in reassembly");
+            }
             partial.put(callId, new ByteArrayOutputStream());
         }
         ByteArrayOutputStream acc = partial.get(callId);
         if (acc == null) {
             throw new CorruptPduException("fragment of call " + callId + " without its first fragment");
         }
-        if (acc.size() + r.stub().length > MAX_REQUEST) {
+        // Each call, and all calls in reassembly together, stay within MAX_REQUEST.
+        long held = partial.values().stream().mapToLong(ByteArrayOutputStream::size).sum();
+        if (held + r.stub().length > MAX_REQUEST) {
             partial.remove(callId);
-            throw new PduTooLongException("request of call " + callId, acc.size() + (long) r.stub().length, MAX_REQUEST);
+            throw new PduTooLongException("request of call " + callId + " with the other calls in reassembly",
+                    held + r.stub().length, MAX_REQUEST);
         }
         acc.writeBytes(r.stub());
         if (!r.header().has(PduType.LAST_FRAG)) {
