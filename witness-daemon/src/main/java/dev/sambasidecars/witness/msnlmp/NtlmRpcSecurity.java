@@ -58,14 +58,31 @@ public final class NtlmRpcSecurity implements RpcSecurity {
         return session.security();
     }
 
+    /**
+     * The association's level may ask for more than the client negotiated (a client can offer
+     * integrity in the bind and leave SIGN out of its flags): such a PDU is refused, not handed to
+     * a SessionSecurity that would throw IllegalStateException.
+     */
+    private void requireNegotiated(int flag, String what) throws RpcSecurityException {
+        if (!NegotiateFlags.has(session.flags(), flag)) {
+            throw new RpcSecurityException("PDU refused: the auth level needs " + what
+                    + ", which the NTLMSSP handshake did not negotiate");
+        }
+    }
+
     @Override
     public void verify(byte[] frag, boolean sealed, int stubOffset, int stubLength, int signedLength, byte[] signature)
             throws RpcSecurityException {
+        SessionSecurity security = security();
+        requireNegotiated(NegotiateFlags.SIGN, "signing");
+        if (sealed) {
+            requireNegotiated(NegotiateFlags.SEAL, "sealing");
+        }
         try {
             if (sealed) {
-                security().unsealInPlace(frag, stubOffset, stubLength, 0, signedLength, signature);
+                security.unsealInPlace(frag, stubOffset, stubLength, 0, signedLength, signature);
             } else {
-                security().verify(frag, 0, signedLength, signature);
+                security.verify(frag, 0, signedLength, signature);
             }
         } catch (NtlmAuthenticationException e) {
             throw new RpcSecurityException("PDU refused: " + e.getMessage());

@@ -11,7 +11,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,12 +31,14 @@ final class Association {
 
     /** Fragment sizes this server offers (the usual 5840 of Windows and Samba). */
     static final int MAX_FRAG = 5840;
-    /** Largest reassembled request stub accepted. */
+    /** Largest reassembled request stub accepted, and most bytes held for all calls in reassembly. */
     static final int MAX_REQUEST = 4 * 1024 * 1024;
+    /** Most calls in reassembly at once (clients without PFC_CONC_MPX send one call's fragments together). */
+    static final int MAX_PARTIAL_CALLS = 8;
 
     private record BoundContext(RpcInterface iface, NdrSyntax syntax) {}
 
-    private final Socket socket;
+    private final Connection connection;
     private final RpcServer server;
     private final OutputStream out;
     private final Map<Integer, BoundContext> contexts = new ConcurrentHashMap<>();
@@ -52,18 +53,18 @@ final class Association {
     private final AssociationSecurity security = new AssociationSecurity();
     private final ContextHandles handles = new ContextHandles();
 
-    Association(Socket socket, RpcServer server) throws IOException {
-        this.socket = socket;
+    Association(Connection connection, RpcServer server) throws IOException {
+        this.connection = connection;
         this.server = server;
-        this.out = socket.getOutputStream();
+        this.out = connection.output();
     }
 
     InetSocketAddress peer() {
-        return (InetSocketAddress) socket.getRemoteSocketAddress();
+        return connection.peer();
     }
 
     InetSocketAddress local() {
-        return (InetSocketAddress) socket.getLocalSocketAddress();
+        return connection.local();
     }
 
     int group() {
@@ -86,6 +87,11 @@ final class Association {
         return closed;
     }
 
+    /** Calls started and not yet answered (tests wait for them before hanging up). */
+    int runningCalls() {
+        return running.size();
+    }
+
     void removeOnClose(Runnable r) {
         closers.remove(r);
     }
@@ -102,7 +108,7 @@ final class Association {
     void run() {
         FragmentReader reader;
         try {
-            reader = new FragmentReader(socket.getInputStream());
+            reader = new FragmentReader(connection.input());
         } catch (IOException e) {
             close();
             return;
@@ -312,6 +318,10 @@ final class Association {
             throw new CorruptPduException("request before bind");
         }
         if (r.header().has(PduType.FIRST_FRAG)) {
+            partial.remove(callId);
+            if (!r.header().has(PduType.LAST_FRAG) && partial.size() >= MAX_PARTIAL_CALLS) {
+                throw new CorruptPduException("more than " + MAX_PARTIAL_CALLS + " calls in reassembly");
+            }
             partial.put(callId, new ByteArrayOutputStream());
             cancelledEarly.remove(callId);
         }
@@ -319,10 +329,13 @@ final class Association {
         if (acc == null) {
             throw new CorruptPduException("fragment of call " + callId + " without its first fragment");
         }
-        if (acc.size() + r.stub().length > MAX_REQUEST) {
+        // Each call, and all calls in reassembly together, stay within MAX_REQUEST.
+        long held = partial.values().stream().mapToLong(ByteArrayOutputStream::size).sum();
+        if (held + r.stub().length > MAX_REQUEST) {
             partial.remove(callId);
             cancelledEarly.remove(callId);
-            throw new PduTooLongException("request of call " + callId, acc.size() + (long) r.stub().length, MAX_REQUEST);
+            throw new PduTooLongException("request of call " + callId + " with the other calls in reassembly",
+                    held + r.stub().length, MAX_REQUEST);
         }
         acc.writeBytes(r.stub());
         if (!r.header().has(PduType.LAST_FRAG)) {
@@ -345,12 +358,13 @@ final class Association {
             fault(callId, r.contextId(), FaultStatus.ACCESS_DENIED);
             return;
         }
+        // Stripping may refuse the stub: do it before the call counts as running, or it never stops.
+        byte[] stub = VerificationTrailer.strip(acc.toByteArray());
         CallContext call = new CallContext(callId, this);
         if (early != null) {
             call.cancel(early);
         }
         running.put(callId, call);
-        byte[] stub = VerificationTrailer.strip(acc.toByteArray());
         Thread.ofVirtual().name("rpc-call-" + callId).start(() -> execute(call, ctx, r, stub));
     }
 
@@ -431,7 +445,7 @@ final class Association {
         }
         closed = true;
         try {
-            socket.close();
+            connection.close();
         } catch (IOException ignored) {
             // closing anyway
         }

@@ -108,15 +108,20 @@ public final class RpcServer implements AutoCloseable {
         return associations.size();
     }
 
+    /** Registers an association on {@code connection}; the caller runs it. */
+    Association serve(Connection connection) throws IOException {
+        Association a = new Association(connection, this);
+        associations.add(a);
+        return a;
+    }
+
     private void accept() {
         while (!closed) {
             try {
                 Socket s = listener.accept();
                 s.setSoTimeout((int) Math.min(Integer.MAX_VALUE, idleTimeout.toMillis()));
                 s.setTcpNoDelay(true);
-                Association a = new Association(s, this);
-                associations.add(a);
-                Thread.ofVirtual().name("rpc-assoc").start(a::run);
+                Thread.ofVirtual().name("rpc-assoc").start(serve(Connection.of(s))::run);
             } catch (IOException e) {
                 if (!closed) {
                     LOG.warn("accept on port {} failed: {}", listener.getLocalPort(), e.getMessage());

@@ -125,7 +125,7 @@ public final class NdrReader {
         long max = wide(what + " max_count");
         long offset = wide(what + " offset");
         long actual = wide(what + " actual_count");
-        if (offset != 0 || actual > max || actual == 0 || actual > maxChars || actual * 2 > buf.remaining()) {
+        if (offset != 0 || actual > max || actual <= 0 || actual > maxChars || actual * 2 > buf.remaining()) {
             throw new NdrException("bad " + what + ": max " + max + " offset " + offset + " actual " + actual);
         }
         byte[] raw = bytes((int) actual * 2, what);
