@@ -39,7 +39,8 @@ final class FuzzedServer implements AutoCloseable {
         List<RpcInterface> served = List.of(
                 new WatchedInterface(new EndpointMapper(List.of(new EndpointMapper.Endpoint(WitnessInterface.SYNTAX,
                         49152)))),
-                new WatchedInterface(new WitnessInterface(call -> nodes, AuthTrailer.LEVEL_NONE)));
+                new WatchedInterface(new WitnessInterface(call -> nodes,
+                        dev.sambasidecars.witness.ndr.FuzzServices.witness(), AuthTrailer.LEVEL_NONE)));
         server = RpcServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), served,
                 Duration.ofSeconds(30), status -> { }, error -> { })
                 .withSecurity(AuthTrailer.TYPE_NTLMSSP,
