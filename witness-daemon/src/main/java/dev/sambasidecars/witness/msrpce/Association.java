@@ -6,7 +6,6 @@ import dev.sambasidecars.witness.msrpce.Pdu.ContextResult;
 import dev.sambasidecars.witness.msrpce.Pdu.RequestPdu;
 import dev.sambasidecars.witness.ndr.NdrException;
 import dev.sambasidecars.witness.ndr.NdrSyntax;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,10 +30,6 @@ final class Association {
 
     /** Fragment sizes this server offers (the usual 5840 of Windows and Samba). */
     static final int MAX_FRAG = 5840;
-    /** Largest reassembled request stub accepted, and most bytes held for all calls in reassembly. */
-    static final int MAX_REQUEST = 4 * 1024 * 1024;
-    /** Most calls in reassembly at once (clients without PFC_CONC_MPX send one call's fragments together). */
-    static final int MAX_PARTIAL_CALLS = 8;
 
     private record BoundContext(RpcInterface iface, NdrSyntax syntax) {}
 
@@ -42,9 +37,8 @@ final class Association {
     private final RpcServer server;
     private final OutputStream out;
     private final Map<Integer, BoundContext> contexts = new ConcurrentHashMap<>();
-    private final Map<Integer, ByteArrayOutputStream> partial = new ConcurrentHashMap<>();
+    private final Reassembly reassembly = new Reassembly();
     private final Map<Integer, CallContext> running = new ConcurrentHashMap<>();
-    private final Map<Integer, Integer> cancelledEarly = new ConcurrentHashMap<>();
     private final List<Runnable> closers = new CopyOnWriteArrayList<>();
     private int maxXmit = MAX_FRAG;
     private int maxRecv = MAX_FRAG;
@@ -168,8 +162,8 @@ final class Association {
         CallContext call = running.get(callId);
         if (call != null) {
             call.cancel(status);
-        } else if (partial.containsKey(callId)) {
-            cancelledEarly.putIfAbsent(callId, status);
+        } else {
+            reassembly.cancel(callId, status);
         }
     }
 
@@ -317,33 +311,13 @@ final class Association {
         if (contexts.isEmpty()) {
             throw new CorruptPduException("request before bind");
         }
-        if (r.header().has(PduType.FIRST_FRAG)) {
-            partial.remove(callId);
-            if (!r.header().has(PduType.LAST_FRAG) && partial.size() >= MAX_PARTIAL_CALLS) {
-                throw new CorruptPduException("more than " + MAX_PARTIAL_CALLS + " calls in reassembly");
-            }
-            partial.put(callId, new ByteArrayOutputStream());
-            cancelledEarly.remove(callId);
-        }
-        ByteArrayOutputStream acc = partial.get(callId);
-        if (acc == null) {
-            throw new CorruptPduException("fragment of call " + callId + " without its first fragment");
-        }
-        // Each call, and all calls in reassembly together, stay within MAX_REQUEST.
-        long held = partial.values().stream().mapToLong(ByteArrayOutputStream::size).sum();
-        if (held + r.stub().length > MAX_REQUEST) {
-            partial.remove(callId);
-            cancelledEarly.remove(callId);
-            throw new PduTooLongException("request of call " + callId + " with the other calls in reassembly",
-                    held + r.stub().length, MAX_REQUEST);
-        }
-        acc.writeBytes(r.stub());
-        if (!r.header().has(PduType.LAST_FRAG)) {
+        Reassembly.Whole whole = reassembly.add(callId, r.header().has(PduType.FIRST_FRAG),
+                r.header().has(PduType.LAST_FRAG), r.stub());
+        if (whole == null) {
             return;
         }
-        partial.remove(callId);
         BoundContext ctx = contexts.get(r.contextId());
-        Integer early = cancelledEarly.remove(callId);
+        Integer early = whole.cancelled();
         if (ctx == null) {
             fault(callId, r.contextId(), FaultStatus.UNKNOWN_INTERFACE);
             return;
@@ -359,7 +333,7 @@ final class Association {
             return;
         }
         // Stripping may refuse the stub: do it before the call counts as running, or it never stops.
-        byte[] stub = VerificationTrailer.strip(acc.toByteArray());
+        byte[] stub = VerificationTrailer.strip(whole.stub());
         CallContext call = new CallContext(callId, this);
         if (early != null) {
             call.cancel(early);

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What an association holds for calls in reassembly is bounded: at most
- * {@link Association#MAX_PARTIAL_CALLS} calls and {@link Association#MAX_REQUEST} bytes for all
+ * {@link Reassembly#MAX_CALLS} calls and {@link Reassembly#MAX_BYTES} bytes for all
  * of them together. Before, each call was bounded but their number was not, so a client could
  * open calls with empty first fragments, or many 4 MiB ones, without end.
  */
@@ -55,12 +55,12 @@ class ReassemblyLimitsTest {
 
     @Test
     void theNumberOfCallsInReassemblyIsBounded() throws Exception {
-        assertEquals(2, FuzzedServer.pdus(server.serve(openCalls(Association.MAX_PARTIAL_CALLS))).size(),
+        assertEquals(2, FuzzedServer.pdus(server.serve(openCalls(Reassembly.MAX_CALLS))).size(),
                 "bind_ack and the complete call's response");
-        List<Pdu> answers = FuzzedServer.pdus(server.serve(openCalls(Association.MAX_PARTIAL_CALLS + 1)));
+        List<Pdu> answers = FuzzedServer.pdus(server.serve(openCalls(Reassembly.MAX_CALLS + 1)));
         assertEquals(1, answers.size(), "only the bind is answered: the association closes");
         assertInstanceOf(Pdu.BindAckPdu.class, answers.getFirst());
-        assertArrayEquals(openCalls(Association.MAX_PARTIAL_CALLS + 1), regressionInput(),
+        assertArrayEquals(openCalls(Reassembly.MAX_CALLS + 1), regressionInput(),
                 "the committed regression input");
     }
 
@@ -68,7 +68,7 @@ class ReassemblyLimitsTest {
     void theBytesOfAllCallsInReassemblyAreBounded() throws Exception {
         ByteArrayOutputStream calls = new ByteArrayOutputStream();
         int chunk = 4096;
-        int perCall = Association.MAX_REQUEST / 2 + chunk;
+        int perCall = Reassembly.MAX_BYTES / 2 + chunk;
         for (int id = 1; id <= 2; id++) {
             calls.writeBytes(firstFragment(id, chunk));
             for (int sent = chunk; sent < perCall; sent += chunk) {
