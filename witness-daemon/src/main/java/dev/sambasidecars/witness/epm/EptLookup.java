@@ -46,8 +46,8 @@ final class EptLookup {
     static byte[] lookup(CallContext call, NdrReader r, NdrSyntax syntax, List<Endpoint> endpoints)
             throws NdrException, RpcFaultException {
         int inquiry = r.u32("inquiry_type");
-        UUID object = r.full("object", p -> p.uuid("object"));
-        IfId ifId = r.full("interface_id", p -> new IfId(p.uuid("if uuid"), p.u16("vers_major"), p.u16("vers_minor")));
+        UUID object = r.full("object", UUID.class, p -> p.uuid("object"));
+        IfId ifId = r.full("interface_id", IfId.class, p -> new IfId(p.uuid("if uuid"), p.u16("vers_major"), p.u16("vers_minor")));
         int versOption = r.u32("vers_option");
         ContextHandle handle = ContextHandle.read(r);
         int maxEnts = r.u32("max_ents");

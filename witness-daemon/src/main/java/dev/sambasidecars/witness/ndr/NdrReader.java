@@ -23,7 +23,7 @@ import java.util.UUID;
 public final class NdrReader {
     private final ByteBuffer buf;
     private final NdrSyntax syntax;
-    private final Map<Long, Deferred<?>> fullReferents = new HashMap<>();
+    private final Map<Long, Referent> fullReferents = new HashMap<>();
     private ArrayDeque<Step> deferred;
     private int depth;
     private int scopes;
@@ -211,21 +211,35 @@ public final class NdrReader {
         return pointer(what) ? outermost(pointee) : null;
     }
 
-    /** A top-level [ptr] (full) pointer: a referent id seen before yields the same pointee. */
-    @SuppressWarnings("unchecked")
-    public <T> T full(String what, NdrDecoder<T> pointee) throws NdrException {
+    /**
+     * A top-level [ptr] (full) pointer to a {@code type}: a referent id seen before yields the
+     * same pointee. A referent id first used for another type is a malformed stub (a client may
+     * not make one pointee two things).
+     */
+    public <T> T full(String what, Class<T> type, NdrDecoder<T> pointee) throws NdrException {
         long id = wide(what);
         if (id == 0) {
             return null;
         }
-        Deferred<?> seen = fullReferents.get(id);
+        Referent seen = fullReferents.get(id);
         if (seen != null) {
-            return (T) seen.get();
+            return type.cast(seen.of(type, what).get());
         }
         Deferred<T> d = new Deferred<>();
-        fullReferents.put(id, d);
+        fullReferents.put(id, new Referent(type, d));
         d.set(outermost(pointee));
         return d.get();
+    }
+
+    /** What a full pointer's referent id was first used for. */
+    private record Referent(Class<?> type, Deferred<?> pointee) {
+        Deferred<?> of(Class<?> wanted, String what) throws NdrException {
+            if (type != wanted) {
+                throw new NdrException(what + ": referent id of a " + type.getSimpleName() + " reused for a "
+                        + wanted.getSimpleName());
+            }
+            return pointee;
+        }
     }
 
     /** An embedded [unique] pointer inside a construct: its pointee is read after the construct. */
@@ -244,19 +258,19 @@ public final class NdrReader {
         return defer(new Deferred<>(), pointee);
     }
 
-    /** An embedded [ptr] (full) pointer: a repeated referent id is the same pointee, read once. */
+    /** An embedded [ptr] (full) pointer to a {@code type}: a repeated referent id is the same pointee, read once. */
     @SuppressWarnings("unchecked")
-    public <T> Deferred<T> embeddedFull(String what, NdrDecoder<T> pointee) throws NdrException {
+    public <T> Deferred<T> embeddedFull(String what, Class<T> type, NdrDecoder<T> pointee) throws NdrException {
         long id = wide(what);
         if (id == 0) {
             return Deferred.nullPointer();
         }
-        Deferred<?> seen = fullReferents.get(id);
+        Referent seen = fullReferents.get(id);
         if (seen != null) {
-            return (Deferred<T>) seen;
+            return (Deferred<T>) seen.of(type, what);
         }
         Deferred<T> d = new Deferred<>();
-        fullReferents.put(id, d);
+        fullReferents.put(id, new Referent(type, d));
         return defer(d, pointee);
     }
 

@@ -120,13 +120,25 @@ class NdrConstructsTest {
         assertEquals("00000200" + "00000200" + "00000000", HexFormat.of().formatHex(bytes, 0, 12), "one referent id twice");
         record Raw(Deferred<String> a, Deferred<String> b, Deferred<String> c) {}
         NdrReader r = new NdrReader(bytes, NdrSyntax.NDR32);
-        Raw raw = r.constructed(s -> new Raw(s.embeddedFull("a", p -> p.conformantVaryingString("a", 64)),
-                s.embeddedFull("b", p -> p.conformantVaryingString("b", 64)),
-                s.embeddedFull("c", p -> p.conformantVaryingString("c", 64))));
+        Raw raw = r.constructed(s -> new Raw(s.embeddedFull("a", String.class, p -> p.conformantVaryingString("a", 64)),
+                s.embeddedFull("b", String.class, p -> p.conformantVaryingString("b", 64)),
+                s.embeddedFull("c", String.class, p -> p.conformantVaryingString("c", 64))));
         r.end();
         assertEquals("shared", raw.a().get());
         assertSame(raw.a().get(), raw.b().get(), "the pointee is read once");
         assertNull(raw.c().get());
+    }
+
+    @Test
+    void aFullPointerReferentReusedForAnotherTypeIsRefused() {
+        // Found by fuzzing ept_lookup: object (a GUID) and interface_id given one referent id.
+        byte[] bytes = new NdrWriter(NdrSyntax.NDR32).u32(0x00020000).uuid(new UUID(1, 2)).u32(0x00020000).toByteArray();
+        NdrReader r = new NdrReader(bytes, NdrSyntax.NDR32);
+        NdrException e = assertThrows(NdrException.class, () -> {
+            r.full("object", UUID.class, p -> p.uuid("object"));
+            r.full("interface_id", String.class, p -> "never read");
+        });
+        assertTrue(e.getMessage().contains("reused"), e.getMessage());
     }
 
     @Test
