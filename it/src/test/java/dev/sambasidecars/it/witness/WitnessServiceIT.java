@@ -1,5 +1,6 @@
 package dev.sambasidecars.it.witness;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sambasidecars.it.SambaCluster;
@@ -206,5 +207,21 @@ class WitnessServiceIT {
         SambaCluster.awaitCondition("the registration listed again after the restart", Duration.ofSeconds(60),
                 () -> cluster.exec(2, "/opt/samba-sidecars/bin/sidecarctl witness list --local --id " + id).stdout()
                         .contains(id));
+    }
+
+    @Test
+    void drainMovesEveryClientOffANodeBeforeAnyAddressMoves(SambaCluster cluster) throws Exception {
+        // A client registered (through node 1's witness daemon) to an address node 2 serves.
+        String ip = cluster.publicIpOwners().entrySet().stream().filter(e -> e.getValue() == 2)
+                .map(java.util.Map.Entry::getKey).findFirst().orElseThrow();
+        startSession(cluster, "drain", cluster.nodeAddress(1) + "[seal]", "--net=" + cluster.spec().netbiosName()
+                + " --ip=" + ip + " --client=it-drain --timeout=120");
+        awaitPending(cluster, 1, "drain");
+        String out = cluster.exec(0, "/opt/samba-sidecars/bin/sidecarctl witness drain --node 2 --timeout 40").stdout();
+        assertTrue(out.contains("node 2 is drained"), out);
+        String said = output(cluster, "drain");
+        assertTrue(said.contains("Client move with 1 messages"), said);
+        assertTrue(!said.contains("Flags 0x00000009 " + ip + " "), "told to go to other nodes' addresses only: " + said);
+        assertEquals(2, cluster.publicIpOwners().get(ip), "no address moved: the drain is proactive");
     }
 }
