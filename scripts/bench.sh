@@ -6,6 +6,8 @@
 # JMH microbenchmarks (no containers) take a regex of benchmark names and JMH's own options, e.g.:
 #   scripts/bench.sh jmh 'Ndr|RpcRoundTrip' -f 2 -wi 3 -i 5
 #   scripts/bench.sh jmh -l          # lists them
+# The witness service under load (no containers; the service runs in its own JVM with the given heap):
+#   scripts/bench.sh witness-load CLIENTS ROUNDS [SERVER_HEAP]     e.g. 10000 3 512m
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/jdk.sh
@@ -18,6 +20,12 @@ if [ "$bench" = jmh ]; then
   # The forks JMH starts inherit these options.
   exec "$JAVA_HOME/bin/java" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     -cp "it/target/it-$version.jar:it/target/lib/*" org.openjdk.jmh.Main "$@"
+fi
+if [ "$bench" = witness-load ]; then
+  ./mvnw -B -q -ntp -pl it -am package -DskipTests
+  version="$(sed -n 's/^version=//p' packaging/target/dist/lib/launchers.properties)"
+  exec "$JAVA_HOME/bin/java" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -cp "it/target/it-$version.jar:it/target/lib/*" dev.sambasidecars.witness.load.LoadDriver "$@"
 fi
 scripts/ensure-docker.sh
 export TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_CHECKS_DISABLE=true
