@@ -26,8 +26,9 @@ import java.util.concurrent.Executors;
  * The witness service as the daemon runs it (engine, NTLMSSP, registrations, the cluster-change
  * mapping), with a fixed two-address cluster instead of ctdb-bridge, for the load driver
  * ({@code dev.sambasidecars.witness.load.LoadDriver}) to run in its own JVM. Commands on stdin:
- * {@code move} moves 10.99.0.1 to the other node; {@code stats} prints pending calls, heap after a
- * GC and the server-side event-to-send delays since the last stats; {@code quit}.
+ * {@code move} moves 10.99.0.1 to the other node; {@code stats} prints pending calls and heap
+ * after a GC; {@code delays} the server-side event-to-send delays since it was last asked;
+ * {@code quit}.
  */
 public final class LoadServer {
     static final InetAddress MOVING = InetAddress.ofLiteral("10.99.0.1");
@@ -72,11 +73,14 @@ public final class LoadServer {
                 case "stats" -> {
                     System.gc();
                     long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+                    System.out.printf("stats pending=%d registrations=%d associations=%d heapMiB=%d%n",
+                            service.pending(), service.registrations().size(), rpc.associations(), heap >> 20);
+                }
+                case "delays" -> {
                     long[] d = delays.stream().mapToLong(Long::longValue).sorted().toArray();
                     delays.clear();
-                    System.out.printf("stats pending=%d registrations=%d associations=%d heapMiB=%d sent=%d p50ms=%.2f p99ms=%.2f maxms=%.2f%n",
-                            service.pending(), service.registrations().size(), rpc.associations(), heap >> 20, d.length,
-                            pct(d, 0.50), pct(d, 0.99), d.length == 0 ? 0.0 : d[d.length - 1] / 1e6);
+                    System.out.printf("server-side event-to-send: n=%d p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                            d.length, pct(d, 0.50), pct(d, 0.99), d.length == 0 ? 0.0 : d[d.length - 1] / 1e6);
                 }
                 case "quit" -> {
                     rpc.close();
