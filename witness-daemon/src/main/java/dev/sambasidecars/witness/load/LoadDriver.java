@@ -88,9 +88,9 @@ public final class LoadDriver {
                 double[] ms = pending.stream().mapToDouble(f -> (f.join() - moved) / 1e6).sorted().toArray();
                 Arrays.stream(ms).forEach(allMs::add);
                 in.println("delays");
-                String server = out.readLine();
+                String serverSide = out.readLine();
                 System.out.printf("load: round %d (%s): %d notifications, all in %.1f ms; client-side p50 %.1f ms, "
-                        + "p99 %.1f ms; %s%n", round, ack, ms.length, ms[ms.length - 1], pct(ms, 0.5), pct(ms, 0.99), server);
+                        + "p99 %.1f ms; %s%n", round, ack, ms.length, ms[ms.length - 1], pct(ms, 0.5), pct(ms, 0.99), serverSide);
                 if (round == 1) {
                     allMs.clear(); // the first round warms the JIT up: reported above, not counted below
                 }
