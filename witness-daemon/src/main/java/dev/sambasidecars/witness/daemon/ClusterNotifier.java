@@ -59,11 +59,13 @@ final class ClusterNotifier {
 
     private void send(InetAddress ip, int change, IpAddr addr, Instant origin) {
         String name = ip.getHostAddress();
-        int n = service.notify(r -> r.info().ip().equals(ip),
-                r -> new Registration.Response(List.of(new ResourceChange(change, name)), WitnessErrors.OK, origin));
-        int m = service.notify(r -> r.info().wantsIpChange(),
-                r -> new Registration.Response(List.<Notification>of(new AddressList(Notification.IP_CHANGE, List.of(addr))),
-                        WitnessErrors.OK, origin));
+        // One immutable response serves every registration it goes to.
+        Registration.Response resource = new Registration.Response(List.of(new ResourceChange(change, name)),
+                WitnessErrors.OK, origin);
+        Registration.Response ipChange = new Registration.Response(
+                List.<Notification>of(new AddressList(Notification.IP_CHANGE, List.of(addr))), WitnessErrors.OK, origin);
+        int n = service.notify(r -> r.info().ip().equals(ip), r -> resource);
+        int m = service.notify(r -> r.info().wantsIpChange(), r -> ipChange);
         LOG.info("{} {}: {} registrations told, {} IP-change registrations told", name,
                 change == ResourceChange.AVAILABLE ? "available" : "unavailable", n, m);
     }
