@@ -123,7 +123,7 @@ class DaemonCommandTest {
 
         ManagedChannel ch = GrpcUnix.channel(socket);
         try {
-            DaemonInfo info = DaemonGrpc.newBlockingStub(ch).withDeadlineAfter(5, TimeUnit.SECONDS)
+            DaemonInfo info = DaemonGrpc.newBlockingStub(ch).withDeadlineAfter(20, TimeUnit.SECONDS)
                     .getInfo(GetInfoRequest.getDefaultInstance());
             assertEquals("witness", info.getModule());
             assertEquals(p.pid(), info.getPid());
