@@ -68,8 +68,7 @@ public final class NtlmRpcClientSecurity implements RpcClientSecurity {
         if (security == null) {
             throw new IllegalStateException("no NTLMSSP session yet");
         }
-        return sealed ? security.sealInPlace(frag, stubOffset, stubLength, 0, signedLength)
-                : security.sign(frag, 0, signedLength);
+        return security.protectPdu(frag, sealed, stubOffset, stubLength, signedLength);
     }
 
     @Override
@@ -79,11 +78,7 @@ public final class NtlmRpcClientSecurity implements RpcClientSecurity {
             throw new RpcSecurityException("no NTLMSSP session yet");
         }
         try {
-            if (sealed) {
-                security.unsealInPlace(frag, stubOffset, stubLength, 0, signedLength, signature);
-            } else {
-                security.verify(frag, 0, signedLength, signature);
-            }
+            security.verifyPdu(frag, sealed, stubOffset, stubLength, signedLength, signature);
         } catch (NtlmAuthenticationException e) {
             throw new RpcSecurityException("PDU refused: " + e.getMessage());
         }

@@ -79,11 +79,7 @@ public final class NtlmRpcSecurity implements RpcSecurity {
             requireNegotiated(NegotiateFlags.SEAL, "sealing");
         }
         try {
-            if (sealed) {
-                security.unsealInPlace(frag, stubOffset, stubLength, 0, signedLength, signature);
-            } else {
-                security.verify(frag, 0, signedLength, signature);
-            }
+            security.verifyPdu(frag, sealed, stubOffset, stubLength, signedLength, signature);
         } catch (NtlmAuthenticationException e) {
             throw new RpcSecurityException("PDU refused: " + e.getMessage());
         }
@@ -91,7 +87,6 @@ public final class NtlmRpcSecurity implements RpcSecurity {
 
     @Override
     public byte[] protect(byte[] frag, boolean sealed, int stubOffset, int stubLength, int signedLength) {
-        SessionSecurity s = session.security();
-        return sealed ? s.sealInPlace(frag, stubOffset, stubLength, 0, signedLength) : s.sign(frag, 0, signedLength);
+        return session.security().protectPdu(frag, sealed, stubOffset, stubLength, signedLength);
     }
 }

@@ -272,4 +272,22 @@ public final class SessionSecurity {
             throw new NtlmAuthenticationException(Reason.BAD_SIGNATURE, "checksum mismatch");
         }
     }
+
+    /**
+     * Protects a DCE/RPC PDU in place: signs {@code [0, signedLength)} and, when {@code sealed},
+     * first encrypts the stub; returns the signature for the auth value.
+     */
+    public byte[] protectPdu(byte[] frag, boolean sealed, int stubOffset, int stubLength, int signedLength) {
+        return sealed ? sealInPlace(frag, stubOffset, stubLength, 0, signedLength) : sign(frag, 0, signedLength);
+    }
+
+    /** Checks a protected DCE/RPC PDU in place (decrypting the stub when {@code sealed}). */
+    public void verifyPdu(byte[] frag, boolean sealed, int stubOffset, int stubLength, int signedLength,
+                          byte[] signature) throws NtlmAuthenticationException {
+        if (sealed) {
+            unsealInPlace(frag, stubOffset, stubLength, 0, signedLength, signature);
+        } else {
+            verify(frag, 0, signedLength, signature);
+        }
+    }
 }

@@ -65,11 +65,7 @@ public final class SpnegoRpcSecurity implements RpcSecurity {
             throw new RpcSecurityException("no SPNEGO session yet");
         }
         try {
-            if (sealed) {
-                security().unsealInPlace(frag, stubOffset, stubLength, 0, signedLength, signature);
-            } else {
-                security().verify(frag, 0, signedLength, signature);
-            }
+            security().verifyPdu(frag, sealed, stubOffset, stubLength, signedLength, signature);
         } catch (NtlmAuthenticationException e) {
             throw new RpcSecurityException("PDU refused: " + e.getMessage());
         }
@@ -77,7 +73,6 @@ public final class SpnegoRpcSecurity implements RpcSecurity {
 
     @Override
     public byte[] protect(byte[] frag, boolean sealed, int stubOffset, int stubLength, int signedLength) {
-        SessionSecurity s = security();
-        return sealed ? s.sealInPlace(frag, stubOffset, stubLength, 0, signedLength) : s.sign(frag, 0, signedLength);
+        return security().protectPdu(frag, sealed, stubOffset, stubLength, signedLength);
     }
 }

@@ -141,6 +141,7 @@ class RpcClientAuthTest {
 
             @Override
             public byte[] protect(byte[] frag, boolean sealed, int stubOffset, int stubLength, int signedLength) {
+                // The server refuses the bind (bind_nak), so no PDU is ever protected with this context.
                 throw new UnsupportedOperationException();
             }
 
