@@ -15,6 +15,7 @@ import dev.sambasidecars.witness.msnlmp.WinbindCredentials;
 import java.time.Duration;
 import dev.sambasidecars.witness.msrpce.AuthTrailer;
 import dev.sambasidecars.witness.msrpce.RpcServer;
+import dev.sambasidecars.witness.msswn.InterfaceList;
 import dev.sambasidecars.witness.msswn.Registration;
 import dev.sambasidecars.witness.msswn.WitnessInterface;
 import dev.sambasidecars.witness.msswn.WitnessService;
@@ -103,6 +104,7 @@ public final class WitnessDaemonMain extends DaemonCommand {
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("witness-timers").factory());
         AtomicReference<ClusterInterfaces> cluster = new AtomicReference<>(ClusterInterfaces.EMPTY);
+        InterfaceList interfaces = new InterfaceList();
         AtomicInteger thisPnn = new AtomicInteger(-1);
         RegistrationStore store;
         try {
@@ -116,9 +118,9 @@ public final class WitnessDaemonMain extends DaemonCommand {
                 new WitnessService.Settings(samba.netNames(cfg.get(m, WitnessOptions.NET_NAMES)),
                         share -> samba.shares().contains(share.toLowerCase(Locale.ROOT)),
                         cfg.get(m, WitnessOptions.FORCED_UNREGISTER), cfg.get(m, WitnessOptions.UNUSED_TIMEOUT)),
-                () -> cluster.get().interfaces(), new Listeners(store, witnessMetrics), timers);
+                interfaces::get, new Listeners(store, witnessMetrics), timers);
         store.restored().forEach(service::restore);
-        witnessMetrics.bind(service, thisPnn::get);
+        witnessMetrics.bind(service, interfaces, thisPnn::get);
         ClusterNotifier notifier = new ClusterNotifier(service);
         WitnessAdmin admin = new WitnessAdmin(service, cluster::get, thisPnn::get);
         AtomicReference<Map<Integer, InetAddress>> nodes = new AtomicReference<>(Map.of());
@@ -131,6 +133,7 @@ public final class WitnessDaemonMain extends DaemonCommand {
         BridgeClient.Watch watch = bridge.watch((update, view) -> {
             ClusterInterfaces now = ClusterInterfaces.of(view, group, nodeIps);
             cluster.set(now);
+            interfaces.set(now.interfaces());
             thisPnn.set(view.snapshot().getThisPnn());
             Map<Integer, InetAddress> addrs = new java.util.TreeMap<>();
             view.snapshot().getNodesList().stream().filter(n -> !n.getAddress().isEmpty() && !n.getDeleted())
@@ -161,7 +164,7 @@ public final class WitnessDaemonMain extends DaemonCommand {
             case "privacy" -> AuthTrailer.LEVEL_PRIVACY;
             default -> AuthTrailer.LEVEL_INTEGRITY;
         };
-        WitnessInterface witness = new WitnessInterface(call -> cluster.get().interfaces(), service, level);
+        WitnessInterface witness = new WitnessInterface(interfaces, service, level);
         int port = cfg.get(m, WitnessOptions.PORT);
         RpcServer rpc = serve(ctx, address, port, List.of(witness), creds, ntlm, authFailures);
         Gauge.builder(ctx.metrics().name("associations"), rpc::associations).register(registry);

@@ -1,6 +1,7 @@
 package dev.sambasidecars.witness.daemon;
 
 import dev.sambasidecars.common.metrics.Metrics;
+import dev.sambasidecars.witness.msswn.InterfaceList;
 import dev.sambasidecars.witness.msswn.Notification;
 import dev.sambasidecars.witness.msswn.Registration;
 import dev.sambasidecars.witness.msswn.WitnessErrors;
@@ -35,7 +36,7 @@ final class WitnessMetrics implements WitnessService.Listener {
                 .register(registry);
     }
 
-    void bind(WitnessService service, IntSupplier thisPnn) {
+    void bind(WitnessService service, InterfaceList interfaces, IntSupplier thisPnn) {
         for (int version : new int[] {WitnessVersion.V1, WitnessVersion.V2}) {
             Gauge.builder(metrics.name("registrations"), () -> service.registrations().stream()
                             .filter(r -> r.info().version() == version).count())
@@ -45,6 +46,8 @@ final class WitnessMetrics implements WitnessService.Listener {
         }
         Gauge.builder(metrics.name("pending.calls"), service::pending)
                 .description("AsyncNotify calls waiting for a notification").register(registry);
+        Gauge.builder(metrics.name("interface.list.waiting"), interfaces::waiting)
+                .description("GetInterfaceList calls waiting for an AVAILABLE interface (MS-SWN 3.1.4.1)").register(registry);
         Gauge.builder(metrics.name("node.pnn"), thisPnn::getAsInt)
                 .description("pnn of the node this daemon runs on (-1 until ctdb-bridge said)").register(registry);
     }

@@ -12,9 +12,7 @@ import dev.sambasidecars.witness.ndr.NdrException;
 import dev.sambasidecars.witness.ndr.NdrReader;
 import dev.sambasidecars.witness.ndr.NdrSyntax;
 import dev.sambasidecars.witness.ndr.NdrWriter;
-import java.util.List;
 import java.util.UUID;
-import java.util.function.Function;
 
 /**
  * The Witness interface (MS-SWN, ccd8c074-d0e5-4a40-92b4-d074faa6ba28 v1.1), opnums 0–5:
@@ -31,16 +29,17 @@ public final class WitnessInterface implements RpcInterface {
     public static final int REGISTER_EX = 4;
     public static final int UNREGISTER_EX = 5;
 
-    private final Function<CallContext, List<InterfaceInfo>> interfaces;
+    private final InterfaceSource interfaces;
     private final WitnessService service;
     private final int minAuthLevel;
 
     /**
-     * @param interfaces the interface list as seen by the node answering a call
+     * @param interfaces the interface list as seen by the node answering a call (it may wait
+     *     while no entry is AVAILABLE, see {@link InterfaceList})
      * @param service the registrations; null serves GetInterfaceList only
      * @param minAuthLevel the lowest auth level a caller needs (MS-SWN servers require integrity)
      */
-    public WitnessInterface(Function<CallContext, List<InterfaceInfo>> interfaces, WitnessService service,
+    public WitnessInterface(InterfaceSource interfaces, WitnessService service,
                             int minAuthLevel) {
         this.interfaces = interfaces;
         this.service = service;
@@ -69,7 +68,7 @@ public final class WitnessInterface implements RpcInterface {
         return switch (opnum) {
             case GET_INTERFACE_LIST -> {
                 r.end();
-                yield GetInterfaceList.encodeResponse(interfaces.apply(call), syntax);
+                yield GetInterfaceList.encodeResponse(interfaces.list(call), syntax);
             }
             case REGISTER, REGISTER_EX -> {
                 WitnessService.RegisterResult res = service.register(WitnessStubs.readRegister(r, opnum == REGISTER_EX), call);
