@@ -1,0 +1,271 @@
+package dev.sambasidecars.store.state;
+
+import com.google.protobuf.ByteString;
+import dev.sambasidecars.store.shard.Shards;
+import dev.sambasidecars.store.v1.Batch;
+import dev.sambasidecars.store.v1.BatchResult;
+import dev.sambasidecars.store.v1.Check;
+import dev.sambasidecars.store.v1.Command;
+import dev.sambasidecars.store.v1.DigestReply;
+import dev.sambasidecars.store.v1.ExpireResult;
+import dev.sambasidecars.store.v1.FindReply;
+import dev.sambasidecars.store.v1.GetReply;
+import dev.sambasidecars.store.v1.PersistentOpen;
+import dev.sambasidecars.store.v1.Query;
+import dev.sambasidecars.store.v1.Record;
+import dev.sambasidecars.store.v1.Status;
+import dev.sambasidecars.store.v1.Update;
+import dev.sambasidecars.store.v1.UpdateResult;
+import dev.sambasidecars.store.v1.Write;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * One shard's records and what its Raft log does to them. Everything here is a function of the
+ * log alone, never of a clock, a random source or hash-map order, so replicas that apply the
+ * same entries end with equal state (checked through {@link #digest()}). Not thread-safe: the
+ * Raft state machine applies entries one at a time and reads under the same lock.
+ */
+public final class StoreState {
+
+    private final int shard;
+    private final Shards shards;
+    private final RecordCheck check;
+    private final NavigableMap<ByteString, Entry> records = new TreeMap<>(ByteString.unsignedLexicographicalComparator());
+    private final KeyIndex<CreateKey> byCreate = new KeyIndex<>();
+    private final KeyIndex<Long> byFileId = new KeyIndex<>();
+    private final KeyIndex<Integer> byNode = new KeyIndex<>();
+    private final KeyIndex<Long> byDeadline = new KeyIndex<>();
+    private final TreeMap<Long, Boolean> deadlines = new TreeMap<>();
+    private long nextVersion = 1;
+    private long appliedIndex;
+
+    record CreateKey(ByteString clientGuid, ByteString createGuid) { }
+
+    /** A stored record with the open it holds (parsed once, for the indexes). */
+    record Entry(Record record, PersistentOpen open) {
+        long deadline() {
+            return open.getDisconnectTimeUnixMs() == 0 ? 0
+                    : open.getDisconnectTimeUnixMs() + (long) Math.min(open.getDurableTimeoutMs(), Long.MAX_VALUE / 4);
+        }
+    }
+
+    public StoreState(int shard, Shards shards, RecordCheck check) {
+        this.shard = shard;
+        this.shards = shards;
+        this.check = check;
+    }
+
+    public int shard() {
+        return shard;
+    }
+
+    public long appliedIndex() {
+        return appliedIndex;
+    }
+
+    public long nextVersion() {
+        return nextVersion;
+    }
+
+    public int size() {
+        return records.size();
+    }
+
+    /** Applies the log entry at {@code index}; returns the reply for its proposer. */
+    public ByteString apply(long index, Command command) {
+        appliedIndex = index;
+        return switch (command.getKindCase()) {
+            case BATCH -> batch(command.getBatch()).toByteString();
+            case EXPIRE -> expire(command.getExpire().getNowUnixMs()).toByteString();
+            case KIND_NOT_SET -> ByteString.EMPTY;
+        };
+    }
+
+    /** Marks an entry that changes nothing here (a configuration change, a leader's no-op). */
+    public void skip(long index) {
+        appliedIndex = index;
+    }
+
+    private BatchResult batch(Batch batch) {
+        BatchResult.Builder out = BatchResult.newBuilder();
+        for (Update u : batch.getUpdatesList()) {
+            out.addResults(update(u));
+        }
+        return out.build();
+    }
+
+    private UpdateResult update(Update u) {
+        List<PersistentOpen> opens = new ArrayList<>(u.getWritesCount());
+        for (Check c : u.getChecksList()) {
+            if (shards.of(c.getKey()) != shard) {
+                return wrongShard(c.getKey());
+            }
+        }
+        for (Write w : u.getWritesList()) {
+            if (shards.of(w.getKey()) != shard) {
+                return wrongShard(w.getKey());
+            }
+            try {
+                if (w.getDelete()) {
+                    RecordCheck.checkKey(w.getKey());
+                    opens.add(null);
+                } else {
+                    opens.add(check.check(w.getKey(), w.getValue(), w.getCrc32C()));
+                }
+            } catch (InvalidRecordException e) {
+                return UpdateResult.newBuilder().setStatus(Status.STATUS_INVALID_RECORD).setFailedKey(w.getKey())
+                        .setDetail(e.getMessage()).build();
+            }
+        }
+        for (Check c : u.getChecksList()) {
+            Entry e = records.get(c.getKey());
+            long found = e == null ? 0 : e.record().getVersion();
+            if (found != c.getVersion()) {
+                return UpdateResult.newBuilder().setStatus(Status.STATUS_VERSION_MISMATCH)
+                        .setFailedKey(c.getKey()).setFoundVersion(found).build();
+            }
+        }
+        long version = nextVersion++;
+        for (int i = 0; i < u.getWritesCount(); i++) {
+            Write w = u.getWrites(i);
+            remove(w.getKey());
+            if (!w.getDelete()) {
+                put(new Entry(Record.newBuilder().setKey(w.getKey()).setValue(w.getValue()).setCrc32C(w.getCrc32C())
+                        .setVersion(version).setShard(shard).build(), opens.get(i)));
+            }
+        }
+        boolean onlyDeletes = u.getWritesList().stream().allMatch(Write::getDelete);
+        return UpdateResult.newBuilder().setStatus(Status.STATUS_OK).setVersion(onlyDeletes ? 0 : version).build();
+    }
+
+    private static UpdateResult wrongShard(ByteString key) {
+        return UpdateResult.newBuilder().setStatus(Status.STATUS_WRONG_SHARD).setFailedKey(key)
+                .setDetail("the key belongs to another shard").build();
+    }
+
+    private void put(Entry e) {
+        ByteString key = e.record().getKey();
+        records.put(key, e);
+        PersistentOpen o = e.open();
+        if (!o.getClientGuid().isEmpty() || !o.getCreateGuid().isEmpty()) {
+            byCreate.add(new CreateKey(o.getClientGuid(), o.getCreateGuid()), key);
+        }
+        byFileId.add(o.getPersistentFileId(), key);
+        byNode.add(o.getOwningNode(), key);
+        long deadline = e.deadline();
+        if (deadline != 0) {
+            byDeadline.add(deadline, key);
+            deadlines.put(deadline, Boolean.TRUE);
+        }
+    }
+
+    private Entry remove(ByteString key) {
+        Entry e = records.remove(key);
+        if (e != null) {
+            PersistentOpen o = e.open();
+            byCreate.remove(new CreateKey(o.getClientGuid(), o.getCreateGuid()), key);
+            byFileId.remove(o.getPersistentFileId(), key);
+            byNode.remove(o.getOwningNode(), key);
+            long deadline = e.deadline();
+            if (deadline != 0) {
+                byDeadline.remove(deadline, key);
+                if (byDeadline.get(deadline).isEmpty()) {
+                    deadlines.remove(deadline);
+                }
+            }
+        }
+        return e;
+    }
+
+    /** Removes the disconnected opens whose durable timeout ended at or before {@code now}. */
+    private ExpireResult expire(long nowUnixMs) {
+        ExpireResult.Builder out = ExpireResult.newBuilder();
+        while (!deadlines.isEmpty() && deadlines.firstKey() <= nowUnixMs) {
+            long deadline = deadlines.firstKey();
+            for (ByteString key : byDeadline.get(deadline)) {
+                remove(key);
+                out.addRemoved(key);
+            }
+            deadlines.remove(deadline);
+        }
+        return out.build();
+    }
+
+    /** The earliest time a disconnected open expires, or 0 when none is disconnected. */
+    public long nextDeadline() {
+        return deadlines.isEmpty() ? 0 : deadlines.firstKey();
+    }
+
+    /** Answers a read-only query on the state as it is now. */
+    public ByteString query(Query q) {
+        return switch (q.getKindCase()) {
+            case GET -> {
+                Entry e = records.get(q.getGet().getKey());
+                yield (e == null ? GetReply.getDefaultInstance()
+                        : GetReply.newBuilder().setFound(true).setRecord(e.record()).build()).toByteString();
+            }
+            case BY_CREATE_GUID -> find(byCreate.get(new CreateKey(q.getByCreateGuid().getClientGuid(),
+                    q.getByCreateGuid().getCreateGuid())));
+            case BY_FILE_ID -> find(byFileId.get(q.getByFileId().getPersistentFileId()));
+            case BY_NODE -> find(byNode.get(q.getByNode().getOwningNode()));
+            case DIGEST -> digest().toByteString();
+            case KIND_NOT_SET -> ByteString.EMPTY;
+        };
+    }
+
+    private ByteString find(List<ByteString> keys) {
+        FindReply.Builder out = FindReply.newBuilder();
+        keys.forEach(k -> out.addRecords(records.get(k).record()));
+        return out.build().toByteString();
+    }
+
+    /** Every record in key order, for snapshots. */
+    public Iterable<Record> records() {
+        return () -> records.values().stream().map(Entry::record).iterator();
+    }
+
+    /** The records, their count and the applied index, hashed: equal on equal replicas. */
+    public DigestReply digest() {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        for (Entry e : records.values()) {
+            sha.update(e.record().toByteArray());
+        }
+        sha.update(Long.toString(nextVersion).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return DigestReply.newBuilder().setRecords(records.size()).setAppliedIndex(appliedIndex)
+                .setSha256(ByteString.copyFrom(sha.digest())).build();
+    }
+
+    /** Replaces everything with a snapshot's content. */
+    public void restore(long applied, long next, Iterable<Record> stored) throws InvalidRecordException {
+        records.clear();
+        byCreate.clear();
+        byFileId.clear();
+        byNode.clear();
+        byDeadline.clear();
+        deadlines.clear();
+        for (Record r : stored) {
+            put(new Entry(r, check.check(r.getKey(), r.getValue(), r.getCrc32C())));
+        }
+        appliedIndex = applied;
+        nextVersion = next;
+    }
+
+    /** Counts of records per owning node (for the stat command). */
+    public Map<Integer, Integer> perNode() {
+        Map<Integer, Integer> out = new HashMap<>();
+        records.values().forEach(e -> out.merge(e.open().getOwningNode(), 1, Integer::sum));
+        return out;
+    }
+}
