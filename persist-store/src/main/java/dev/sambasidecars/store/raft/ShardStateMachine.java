@@ -1,0 +1,192 @@
+package dev.sambasidecars.store.raft;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.sambasidecars.store.state.InvalidRecordException;
+import dev.sambasidecars.store.state.SnapshotFile;
+import dev.sambasidecars.store.state.StoreState;
+import dev.sambasidecars.store.v1.Command;
+import dev.sambasidecars.store.v1.Query;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.util.LifeCycle;
+import org.apache.ratis.util.MD5FileUtil;
+import org.apache.ratis.io.MD5Hash;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A shard's Raft state machine: log entries are {@link Command}s applied to a {@link StoreState},
+ * queries are answered from it, snapshots are {@link SnapshotFile}s in Ratis's state-machine
+ * directory (with Ratis's MD5 beside them).
+ */
+public final class ShardStateMachine extends BaseStateMachine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShardStateMachine.class);
+
+    private final StoreState state;
+    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private volatile long snapshotIndex = -1;
+    private volatile long snapshotMillis;
+
+    public ShardStateMachine(StoreState state) {
+        this.state = state;
+    }
+
+    public int shard() {
+        return state.shard();
+    }
+
+    @Override
+    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+        super.initialize(server, groupId, raftStorage);
+        storage.init(raftStorage);
+        getLifeCycle().startAndTransition(this::load, IOException.class);
+    }
+
+    /**
+     * Ratis pauses the state machine before it swaps in a snapshot installed from the leader,
+     * then calls {@link #reinitialize()}; the base class's pause does nothing and the swap then fails.
+     */
+    @Override
+    public void pause() {
+        if (getLifeCycleState() == LifeCycle.State.RUNNING) {
+            getLifeCycle().transition(LifeCycle.State.PAUSING);
+            getLifeCycle().transition(LifeCycle.State.PAUSED);
+        }
+    }
+
+    @Override
+    public void reinitialize() throws IOException {
+        load();
+        if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+            getLifeCycle().transition(LifeCycle.State.STARTING);
+            getLifeCycle().transition(LifeCycle.State.RUNNING);
+        }
+    }
+
+    private void load() throws IOException {
+        SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
+        if (snapshot == null) {
+            return;
+        }
+        Path file = snapshot.getFile().getPath();
+        MD5Hash md5 = snapshot.getFile().getFileDigest();
+        if (md5 != null) {
+            MD5FileUtil.verifySavedMD5(file.toFile(), md5);
+        }
+        TermIndex last = SimpleStateMachineStorage.getTermIndexFromSnapshotFile(file.toFile());
+        synchronized (state) {
+            try {
+                SnapshotFile.read(file, state);
+            } catch (InvalidRecordException e) {
+                throw new IOException("shard " + state.shard() + ": snapshot " + file + " holds a bad record: "
+                        + e.getMessage(), e);
+            }
+            updateLastAppliedTermIndex(last);
+        }
+        snapshotIndex = last.getIndex();
+        snapshotMillis = Files.getLastModifiedTime(file).toMillis();
+        LOG.info("shard {}: loaded snapshot {} ({} records)", state.shard(), last, state.size());
+    }
+
+    @Override
+    public SimpleStateMachineStorage getStateMachineStorage() {
+        return storage;
+    }
+
+    @Override
+    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        LogEntryProto entry = trx.getLogEntry();
+        Command command;
+        try {
+            command = Command.parseFrom(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
+        } catch (InvalidProtocolBufferException e) {
+            // Only this daemon writes the log: an entry that does not parse is skipped the same way on every replica.
+            LOG.error("shard {}: log entry {} is not a command: {}", state.shard(), entry.getIndex(), e.getMessage());
+            command = Command.getDefaultInstance();
+        }
+        ByteString reply;
+        synchronized (state) {
+            reply = state.apply(entry.getIndex(), command);
+            updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+        }
+        return CompletableFuture.completedFuture(Message.valueOf(reply.asReadOnlyByteBuffer()));
+    }
+
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        Query q;
+        try {
+            q = Query.parseFrom(request.getContent().asReadOnlyByteBuffer());
+        } catch (InvalidProtocolBufferException e) {
+            return CompletableFuture.failedFuture(new IOException("not a persist-store query: " + e.getMessage()));
+        }
+        ByteString reply;
+        synchronized (state) {
+            reply = state.query(q);
+        }
+        return CompletableFuture.completedFuture(Message.valueOf(reply.asReadOnlyByteBuffer()));
+    }
+
+    @Override
+    public long takeSnapshot() throws IOException {
+        TermIndex applied;
+        File file;
+        synchronized (state) {
+            applied = getLastAppliedTermIndex();
+            if (applied == null || applied.getIndex() < 0) {
+                return -1;
+            }
+            file = storage.getSnapshotFile(applied.getTerm(), applied.getIndex());
+            SnapshotFile.write(file.toPath(), state);
+        }
+        MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), applied));
+        snapshotIndex = applied.getIndex();
+        snapshotMillis = System.currentTimeMillis();
+        return applied.getIndex();
+    }
+
+    /** The earliest expiry deadline of a disconnected open in this shard (0: none). */
+    public long nextDeadline() {
+        synchronized (state) {
+            return state.nextDeadline();
+        }
+    }
+
+    /** This replica's digest as it is now (without a read index: for comparing replicas). */
+    public dev.sambasidecars.store.v1.DigestReply digest() {
+        synchronized (state) {
+            return state.digest();
+        }
+    }
+
+    public int records() {
+        synchronized (state) {
+            return state.size();
+        }
+    }
+
+    public long snapshotIndex() {
+        return snapshotIndex;
+    }
+
+    public long snapshotMillis() {
+        return snapshotMillis;
+    }
+}

@@ -1,0 +1,108 @@
+package dev.sambasidecars.store.raft;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.sambasidecars.store.v1.Batch;
+import dev.sambasidecars.store.v1.BatchResult;
+import dev.sambasidecars.store.v1.Command;
+import dev.sambasidecars.store.v1.Update;
+import dev.sambasidecars.store.v1.UpdateResult;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+
+/**
+ * Group commit for one shard: updates submitted while the shard's outstanding log entries are
+ * in flight wait in a queue and go out together as the next entry, so many concurrent writers
+ * share one Raft round and one fsync per replica. Each update still gets its own result, in
+ * submission order.
+ */
+final class ShardWriter {
+
+    private record Pending(Update update, CompletableFuture<UpdateResult> result) { }
+
+    private final Function<Command, CompletableFuture<byte[]>> propose;
+    private final int batchMax;
+    private final int inFlightMax;
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private int inFlight;
+
+    /**
+     * @param propose sends one log entry and completes with the state machine's reply
+     */
+    ShardWriter(Function<Command, CompletableFuture<byte[]>> propose, int batchMax, int inFlightMax) {
+        this.propose = propose;
+        this.batchMax = batchMax;
+        this.inFlightMax = inFlightMax;
+    }
+
+    CompletableFuture<UpdateResult> submit(Update update) {
+        CompletableFuture<UpdateResult> f = new CompletableFuture<>();
+        synchronized (this) {
+            queue.add(new Pending(update, f));
+        }
+        drain();
+        return f;
+    }
+
+    synchronized int queued() {
+        return queue.size();
+    }
+
+    private void drain() {
+        while (true) {
+            List<Pending> batch;
+            synchronized (this) {
+                if (inFlight >= inFlightMax || queue.isEmpty()) {
+                    return;
+                }
+                batch = new ArrayList<>(Math.min(queue.size(), batchMax));
+                while (!queue.isEmpty() && batch.size() < batchMax) {
+                    batch.add(queue.poll());
+                }
+                inFlight++;
+            }
+            send(batch);
+        }
+    }
+
+    private void send(List<Pending> batch) {
+        Batch.Builder b = Batch.newBuilder();
+        batch.forEach(p -> b.addUpdates(p.update()));
+        CompletableFuture<byte[]> reply;
+        try {
+            reply = propose.apply(Command.newBuilder().setBatch(b).build());
+        } catch (RuntimeException e) {
+            reply = CompletableFuture.failedFuture(e);
+        }
+        reply.whenComplete((bytes, error) -> {
+            synchronized (this) {
+                inFlight--;
+            }
+            complete(batch, bytes, error);
+            drain();
+        });
+    }
+
+    private static void complete(List<Pending> batch, byte[] bytes, Throwable error) {
+        if (error == null) {
+            try {
+                List<UpdateResult> results = BatchResult.parseFrom(bytes).getResultsList();
+                if (results.size() != batch.size()) {
+                    error = new IllegalStateException(results.size() + " results for " + batch.size() + " updates");
+                } else {
+                    for (int i = 0; i < batch.size(); i++) {
+                        batch.get(i).result().complete(results.get(i));
+                    }
+                    return;
+                }
+            } catch (InvalidProtocolBufferException e) {
+                error = e;
+            }
+        }
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        batch.forEach(p -> p.result().completeExceptionally(cause));
+    }
+}

@@ -1,0 +1,328 @@
+package dev.sambasidecars.store.raft;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.sambasidecars.store.shard.Shards;
+import dev.sambasidecars.store.state.RecordCheck;
+import dev.sambasidecars.store.state.StoreState;
+import dev.sambasidecars.store.v1.Command;
+import dev.sambasidecars.store.v1.Expire;
+import dev.sambasidecars.store.v1.Query;
+import dev.sambasidecars.store.v1.Update;
+import dev.sambasidecars.store.v1.UpdateResult;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupManagementRequest;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node of the store: a Ratis server hosting the replicas this node holds (one Raft group per
+ * shard, several groups per server), and a client per shard through which this node's callers
+ * write (group-committed, see {@link ShardWriter}) and read (linearizable, read index).
+ */
+public final class StoreNode implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StoreNode.class);
+
+    private final StoreConfig config;
+    private final Shards shards;
+    private final RecordCheck check;
+    private final RaftServer server;
+    private final Map<RaftGroupId, Integer> shardOfGroup = new HashMap<>();
+    private final Map<Integer, ShardStateMachine> machines = new ConcurrentHashMap<>();
+    private final List<RaftGroup> groups = new ArrayList<>();
+    private final List<RaftClient> clients = new ArrayList<>();
+    private final List<ShardWriter> writers = new ArrayList<>();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("store-expiry").factory());
+    private final AtomicLong expired = new AtomicLong();
+
+    private StoreNode(StoreConfig config) throws IOException {
+        this.config = config;
+        this.shards = new Shards(config.shards());
+        this.check = new RecordCheck(config.maxRecord());
+        RaftProperties props = properties(config);
+        Parameters params = parameters(config);
+        List<Integer> pnns = config.nodes().keySet().stream().sorted().toList();
+        for (int s = 0; s < config.shards(); s++) {
+            RaftGroupId gid = RaftGroupId.valueOf(Shards.groupId(config.name(), s));
+            shardOfGroup.put(gid, s);
+            List<RaftPeer> peers = Shards.place(s, pnns, config.replicas()).stream().map(this::peer).toList();
+            groups.add(RaftGroup.valueOf(gid, peers));
+        }
+        server = RaftServer.newBuilder()
+                .setServerId(peerId(config.thisNode()))
+                .setProperties(props)
+                .setParameters(params)
+                .setStateMachineRegistry(gid -> {
+                    Integer shard = shardOfGroup.get(gid);
+                    if (shard == null) {
+                        throw new IllegalArgumentException("group " + gid + " is not a shard of store " + config.name());
+                    }
+                    return machines.computeIfAbsent(shard, s -> new ShardStateMachine(new StoreState(s, shards, check)));
+                })
+                .setOption(RaftStorage.StartupOption.RECOVER)
+                .build();
+        for (RaftGroup g : groups) {
+            RaftClient client = RaftClient.newBuilder().setProperties(props).setParameters(params).setRaftGroup(g)
+                    .setClientId(ClientId.randomId())
+                    .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                            (int) Math.max(3, config.writeTimeout().toMillis() / 100), TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                    .build();
+            clients.add(client);
+            writers.add(new ShardWriter(cmd -> propose(client, cmd), config.batchMax(), config.inFlightMax()));
+        }
+    }
+
+    /** Starts the Ratis server and joins (or, on a first start, creates) this node's replicas. */
+    public static StoreNode start(StoreConfig config) throws IOException {
+        StoreNode node = new StoreNode(config);
+        node.server.start();
+        Set<RaftGroupId> existing = new HashSet<>();
+        node.server.getGroupIds().forEach(existing::add);
+        RaftPeerId me = peerId(config.thisNode());
+        for (RaftGroup g : node.groups) {
+            if (g.getPeer(me) != null && !existing.contains(g.getGroupId())) {
+                RaftClientReply r = node.server.groupManagement(GroupManagementRequest.newAdd(
+                        ClientId.randomId(), me, 0, g));
+                if (!r.isSuccess()) {
+                    throw new IOException("cannot create replica of " + g.getGroupId() + ": " + r.getException());
+                }
+            }
+        }
+        node.timers.scheduleWithFixedDelay(node::expireDue, 1, 1, TimeUnit.SECONDS);
+        LOG.info("store {} node {}: {} shards, {} replicas each, {} held here", config.name(), config.thisNode(),
+                config.shards(), config.replicas(), node.localShards().size());
+        return node;
+    }
+
+    static RaftPeerId peerId(int pnn) {
+        return RaftPeerId.valueOf("n" + pnn);
+    }
+
+    private RaftPeer peer(int pnn) {
+        InetSocketAddress a = config.nodes().get(pnn);
+        return RaftPeer.newBuilder().setId(peerId(pnn)).setAddress(a.getHostString() + ":" + a.getPort()).build();
+    }
+
+    private static RaftProperties properties(StoreConfig config) {
+        RaftProperties p = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+        InetSocketAddress self = config.nodes().get(config.thisNode());
+        GrpcConfigKeys.Server.setHost(p, self.getHostString());
+        GrpcConfigKeys.Server.setPort(p, self.getPort());
+        GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf("32MB"));
+        RaftServerConfigKeys.setStorageDir(p, List.of(config.directory().toFile()));
+        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, config.snapshotEvery());
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("16MB"));
+        RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf("4MB"));
+        // A torn or corrupt tail of a segment is cut there; the leader sends the rest again.
+        RaftServerConfigKeys.Log.setCorruptionPolicy(p, RaftServerConfigKeys.Log.CorruptionPolicy.WARN_AND_RETURN);
+        RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, true);
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2000, TimeUnit.MILLISECONDS));
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(config.writeTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        RaftClientConfigKeys.Async.setOutstandingRequestsMax(p, Math.max(100, config.inFlightMax() * 4));
+        return p;
+    }
+
+    private static Parameters parameters(StoreConfig config) {
+        Parameters params = new Parameters();
+        if (config.tls() != null) {
+            GrpcConfigKeys.Server.setTlsConf(params, config.tls());
+            GrpcConfigKeys.Admin.setTlsConf(params, config.tls());
+            GrpcConfigKeys.Client.setTlsConf(params, config.tls());
+        }
+        return params;
+    }
+
+    private static CompletableFuture<byte[]> propose(RaftClient client, Command command) {
+        return client.async().send(Message.valueOf(command.toByteString().asReadOnlyByteBuffer()))
+                .thenApply(StoreNode::content);
+    }
+
+    private static byte[] content(RaftClientReply reply) {
+        if (!reply.isSuccess()) {
+            throw new CompletionException(reply.getException());
+        }
+        return reply.getMessage().getContent().toByteArray();
+    }
+
+    public Shards shards() {
+        return shards;
+    }
+
+    public RecordCheck check() {
+        return check;
+    }
+
+    public StoreConfig config() {
+        return config;
+    }
+
+    /** Commits one update (all its keys in one shard) once a majority of the shard's replicas has it. */
+    public CompletableFuture<UpdateResult> update(int shard, Update update) {
+        return bounded(shard, writers.get(shard).submit(update));
+    }
+
+    /** Answers a query on one shard after a read index: never older than any acknowledged write. */
+    public CompletableFuture<ByteString> query(int shard, Query query) {
+        Message m = Message.valueOf(query.toByteString().asReadOnlyByteBuffer());
+        return bounded(shard, read(clients.get(shard), m, System.nanoTime() + config.writeTimeout().toNanos()));
+    }
+
+    /**
+     * A read-only request, again after a pause while the shard has no leader or its read index
+     * cannot be had (an election, a restart): Ratis's client does not retry those itself.
+     */
+    private static CompletableFuture<ByteString> read(RaftClient client, Message m, long deadline) {
+        return client.async().sendReadOnly(m).handle((r, e) -> {
+            if (e == null && r.isSuccess()) {
+                return CompletableFuture.completedFuture(ByteString.copyFrom(r.getMessage().getContent().toByteArray()));
+            }
+            Throwable why = e != null ? e : r.getException();
+            boolean answered = e == null && r.getStateMachineException() != null;
+            if (!answered && System.nanoTime() < deadline) {
+                return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS))
+                        .thenCompose(v -> read(client, m, deadline));
+            }
+            return CompletableFuture.<ByteString>failedFuture(why);
+        }).thenCompose(f -> f);
+    }
+
+    private <T> CompletableFuture<T> bounded(int shard, CompletableFuture<T> f) {
+        return f.orTimeout(config.writeTimeout().toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            String why = cause instanceof TimeoutException ? "no answer within " + config.writeTimeout().toMillis() + " ms"
+                    : String.valueOf(cause.getMessage());
+            return CompletableFuture.failedFuture(new StoreUnavailableException(shard,
+                    "shard " + shard + " is unavailable: " + why, cause));
+        });
+    }
+
+    /** The shards this node holds a replica of. */
+    public List<Integer> localShards() {
+        RaftPeerId me = peerId(config.thisNode());
+        List<Integer> out = new ArrayList<>();
+        for (int s = 0; s < groups.size(); s++) {
+            if (groups.get(s).getPeer(me) != null) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    public RaftGroup group(int shard) {
+        return groups.get(shard);
+    }
+
+    /** This node's replica of a shard, or null when it holds none. */
+    public RaftServer.Division division(int shard) {
+        try {
+            return server.getDivision(groups.get(shard).getGroupId());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    public ShardStateMachine machine(int shard) {
+        return machines.get(shard);
+    }
+
+    /** Bytes of Raft log this node keeps for a shard. */
+    public long logBytes(int shard) {
+        RaftServer.Division d = division(shard);
+        if (d == null) {
+            return 0;
+        }
+        File current = d.getRaftStorage().getStorageDir().getCurrentDir();
+        try (Stream<Path> files = Files.list(current.toPath())) {
+            return files.filter(f -> f.getFileName().toString().startsWith("log_")).mapToLong(f -> f.toFile().length()).sum();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    public long expired() {
+        return expired.get();
+    }
+
+    /** Where this node leads a shard with an expired disconnected open, proposes the sweep with its clock. */
+    private void expireDue() {
+        long now = System.currentTimeMillis();
+        for (int s : localShards()) {
+            ShardStateMachine m = machines.get(s);
+            RaftServer.Division d = division(s);
+            if (m == null || d == null || !d.getInfo().isLeader()) {
+                continue;
+            }
+            long due = m.nextDeadline();
+            if (due != 0 && due <= now) {
+                propose(clients.get(s), Command.newBuilder().setExpire(Expire.newBuilder().setNowUnixMs(now)).build())
+                        .thenAccept(b -> {
+                            try {
+                                expired.addAndGet(dev.sambasidecars.store.v1.ExpireResult.parseFrom(b).getRemovedCount());
+                            } catch (InvalidProtocolBufferException e) {
+                                LOG.warn("shard {}: bad expiry reply: {}", s, e.getMessage());
+                            }
+                        })
+                        .exceptionally(e -> {
+                            LOG.warn("shard {}: expiry sweep failed: {}", s, e.getMessage());
+                            return null;
+                        });
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        timers.shutdownNow();
+        for (RaftClient c : clients) {
+            c.close();
+        }
+        server.close();
+    }
+}

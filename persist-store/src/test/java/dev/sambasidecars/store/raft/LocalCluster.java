@@ -1,0 +1,61 @@
+package dev.sambasidecars.store.raft;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Store nodes in this JVM on loopback ports, plaintext: the Raft plumbing without containers. */
+final class LocalCluster implements AutoCloseable {
+
+    final Map<Integer, InetSocketAddress> addresses = new HashMap<>();
+    final List<StoreNode> nodes = new ArrayList<>();
+    final Path root;
+    final String name;
+    final int shards;
+
+    LocalCluster(Path root, int size, int shards) throws IOException {
+        this.root = root;
+        this.shards = shards;
+        this.name = "test-" + System.nanoTime();
+        for (int i = 0; i < size; i++) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                addresses.put(i, new InetSocketAddress("127.0.0.1", s.getLocalPort()));
+            }
+        }
+        for (int i = 0; i < size; i++) {
+            nodes.add(start(i));
+        }
+    }
+
+    StoreConfig config(int pnn) {
+        return new StoreConfig(name, pnn, addresses, shards, 3, root.resolve("n" + pnn), null, 64 * 1024,
+                Duration.ofSeconds(10), 256, 4, 10_000);
+    }
+
+    StoreNode start(int pnn) throws IOException {
+        return StoreNode.start(config(pnn));
+    }
+
+    void restart(int pnn) throws IOException {
+        nodes.get(pnn).close();
+        nodes.set(pnn, start(pnn));
+    }
+
+    @Override
+    public void close() {
+        for (StoreNode n : nodes) {
+            try {
+                n.close();
+            } catch (IOException | RuntimeException e) {
+                // closing the rest matters more
+            }
+        }
+    }
+}
