@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sidecarctl", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Operate the samba-sidecars daemons of this node and cluster.",
         subcommands = {ConfigCommand.class, StatusCommand.class, ClusterCommand.class, WitnessCommand.class,
-            TlsCommand.class, CommandLine.HelpCommand.class},
+            StoreCommand.class, TlsCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:done", "1:the command failed", "2:bad arguments or configuration"})
 public final class SidecarCtl implements Runnable {

@@ -46,7 +46,7 @@ class LaunchersIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"persist-store", "fdpass-broker", "smbd-direct-proxy"})
+    @ValueSource(strings = {"fdpass-broker", "smbd-direct-proxy"})
     void daemonNotBuiltYetSaysSoAndExitsTwo(String launcher) throws Exception {
         Run r = run(Map.of("PATH", "/usr/bin:/bin"), DIST.resolve("bin/" + launcher).toString(), "--help");
         assertEquals(2, r.exit());
@@ -75,7 +75,7 @@ class LaunchersIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ctdb-bridge", "witness-daemon"})
+    @ValueSource(strings = {"ctdb-bridge", "witness-daemon", "persist-store"})
     void builtDaemonLaunchersAnswerHelpAndVersion(String launcher) throws Exception {
         Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "JAVA_HOME", JDK);
         Run h = run(env, DIST.resolve("bin/" + launcher).toString(), "--help");
@@ -85,6 +85,34 @@ class LaunchersIT {
         Run v = run(env, DIST.resolve("bin/" + launcher).toString(), "--version");
         assertEquals(0, v.exit(), v.err());
         assertTrue(v.out().startsWith(launcher + " (samba-sidecars) " + VERSION), v.out());
+    }
+
+    @Test
+    void persistStoreRefusesANodeListItIsNotOnAndSidecarctlStoreSaysWhatIsWrong() throws Exception {
+        Path conf = tmp.resolve("store.conf");
+        Files.writeString(conf, "[global]\n\tsidecar persist-store:nodes = 192.0.2.1, 192.0.2.2\n"
+                + "\tsidecar persist-store:metrics address = 127.0.0.1:0\n"
+                + "\tsidecar common:socket directory = " + tmp.resolve("run") + "\n");
+        Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "JAVA_HOME", JDK);
+        Run notHere = run(env, DIST.resolve("bin/persist-store").toString(), "--config", conf.toString());
+        assertEquals(2, notHere.exit(), notHere.err());
+        assertTrue(notHere.err().contains("none of [/192.0.2.1, /192.0.2.2] is an address of this host"), notHere.err());
+        Run badPnn = run(env, DIST.resolve("bin/persist-store").toString(), "--config", conf.toString(),
+                "--set", "sidecar persist-store:pnn=5");
+        assertEquals(2, badPnn.exit(), badPnn.err());
+        assertTrue(badPnn.err().contains("5 is not among the 2 nodes"), badPnn.err());
+
+        for (String sub : List.of("put", "get", "delete", "list", "stat")) {
+            Run h = sidecarctl("store", sub, "--help");
+            assertEquals(0, h.exit(), h.err());
+            assertTrue(h.out().startsWith("Usage: sidecarctl store " + sub), h.out());
+        }
+        Run noDaemon = sidecarctl("store", "stat", "--config", conf.toString());
+        assertEquals(1, noDaemon.exit(), noDaemon.out());
+        assertTrue(noDaemon.err().startsWith("sidecarctl: persist-store: "), noDaemon.err());
+        Run noOpen = sidecarctl("store", "put", "k", "--config", conf.toString());
+        assertEquals(2, noOpen.exit(), noOpen.out());
+        assertTrue(noOpen.err().contains("exactly one of --json and --file"), noOpen.err());
     }
 
     @Test

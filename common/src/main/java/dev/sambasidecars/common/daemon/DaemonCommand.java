@@ -82,6 +82,10 @@ public abstract class DaemonCommand implements Callable<Integer> {
             log.info("ready: version {}, metrics at {}/metrics, local API on {}", VersionProvider.version(),
                     metricsServer.url(), api.path());
             ctx.notifier().ready("serving; metrics at " + metricsServer.url());
+        } catch (ConfigException e) {
+            // A setting only the daemon can judge (an address not of this host, a pnn out of range).
+            System.err.println(commandName() + ": " + e.getMessage());
+            return ExitCode.USAGE;
         } catch (MetricsServer.BindFailedException | StartupException e) {
             log.error("cannot start: {}", e.getMessage());
             return ExitCode.START_FAILED;

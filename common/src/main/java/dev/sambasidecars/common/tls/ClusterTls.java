@@ -126,6 +126,22 @@ public final class ClusterTls {
         return material.cas().stream().map(CertificateInfo::of).toList();
     }
 
+    /**
+     * This node's key and certificate as a JSSE key manager, for libraries that build their TLS
+     * themselves (Ratis's own shaded gRPC). It follows {@link #reload()}.
+     */
+    public javax.net.ssl.X509ExtendedKeyManager keyManager() {
+        return keys;
+    }
+
+    /**
+     * Trusts exactly the cluster CA and checks that a server's certificate names the address
+     * dialled; follows {@link #reload()}.
+     */
+    public javax.net.ssl.X509ExtendedTrustManager trustManager() {
+        return trust;
+    }
+
     /** Server side: TLS 1.3, this node's certificate, a client certificate from the CA required. */
     public SslContext serverContext() {
         return serverContext;
@@ -170,10 +186,12 @@ public final class ClusterTls {
      */
     public void bindMetrics(MeterRegistry registry, String module) {
         String name = Metrics.name(module, "tls.certificate.expiry");
-        Gauge.builder(name, this, t -> seconds(t.material.certificate()))
+        // Supplier gauges hold this object strongly: a daemon that keeps only the key and trust
+        // managers (handed to a library) must not see the gauges turn NaN when it is collected.
+        Gauge.builder(name, () -> seconds(material.certificate()))
                 .tag("certificate", "node").baseUnit("seconds")
                 .description("end of validity of this node's TLS certificate, Unix time").register(registry);
-        Gauge.builder(name, this, t -> t.material.cas().stream().mapToDouble(ClusterTls::seconds).min().orElse(0))
+        Gauge.builder(name, () -> material.cas().stream().mapToDouble(ClusterTls::seconds).min().orElse(0))
                 .tag("certificate", "ca").baseUnit("seconds")
                 .description("end of validity of the cluster CA certificate, Unix time").register(registry);
     }

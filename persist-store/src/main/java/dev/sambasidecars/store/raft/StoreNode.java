@@ -286,6 +286,11 @@ public final class StoreNode implements AutoCloseable {
         }
     }
 
+    /** Updates waiting in this node's shard writers for their next log entry. */
+    public int queued() {
+        return writers.stream().mapToInt(ShardWriter::queued).sum();
+    }
+
     public long expired() {
         return expired.get();
     }

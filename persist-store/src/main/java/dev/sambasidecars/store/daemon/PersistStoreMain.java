@@ -1,0 +1,150 @@
+package dev.sambasidecars.store.daemon;
+
+import dev.sambasidecars.common.config.ConfigException;
+import dev.sambasidecars.common.config.SidecarConfig;
+import dev.sambasidecars.common.daemon.DaemonCommand;
+import dev.sambasidecars.common.daemon.DaemonContext;
+import dev.sambasidecars.common.daemon.StartupException;
+import dev.sambasidecars.common.tls.ClusterTls;
+import dev.sambasidecars.ctdb.api.BridgeClient;
+import dev.sambasidecars.ctdb.api.v1.ClusterSnapshot;
+import dev.sambasidecars.store.raft.RecordStore;
+import dev.sambasidecars.store.raft.StoreConfig;
+import dev.sambasidecars.store.raft.StoreNode;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.ratis.grpc.GrpcTlsConfig;
+import org.apache.ratis.thirdparty.io.netty.handler.ssl.SslProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+
+/** The persist-store daemon: this node's replicas of the store's shards and the local store API. */
+@Command(name = "persist-store",
+        description = {"Keeps SMB3 persistent-handle records replicated across the cluster: keys hash to shards, each "
+                + "shard a Raft group (Apache Ratis) of a few replicas, so a write is durable once a majority of its "
+                + "replicas has it on disk. Serves put/get/delete/compare-and-set and lookups on the local socket; "
+                + "replicates over gRPC with mutual TLS on 'sidecar persist-store:raft port'.",
+            "Options are read from smb.conf as 'sidecar persist-store:OPTION' ('sidecarctl config check' lists them)."})
+public final class PersistStoreMain extends DaemonCommand {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PersistStoreMain.class);
+
+    @Override
+    protected String module() {
+        return StoreOptions.MODULE;
+    }
+
+    /** The nodes (pnn to CTDB address) and this node's pnn. */
+    record Membership(Map<Integer, InetAddress> nodes, int thisPnn) { }
+
+    @Override
+    protected void start(DaemonContext ctx) throws Exception {
+        SidecarConfig cfg = ctx.config();
+        String m = StoreOptions.MODULE;
+        Membership members = membership(ctx);
+        InetAddress self = members.nodes().get(members.thisPnn());
+        ClusterTls tls = ctx.clusterTls(self);
+        GrpcTlsConfig raftTls = GrpcTlsConfig.newBuilder()
+                .setKeyManager(tls.keyManager())
+                .setTrustManager(tls.trustManager())
+                .setMutualTls(true)
+                .setSslProvider(SslProvider.JDK)
+                .setProtocols(ClusterTls.PROTOCOLS)
+                .build();
+        int port = cfg.get(m, StoreOptions.RAFT_PORT);
+        Map<Integer, InetSocketAddress> raft = new TreeMap<>();
+        members.nodes().forEach((pnn, a) -> raft.put(pnn, new InetSocketAddress(a, port)));
+        StoreConfig config = new StoreConfig(cfg.get(m, StoreOptions.NAME), members.thisPnn(), raft,
+                cfg.get(m, StoreOptions.SHARDS), cfg.get(m, StoreOptions.REPLICAS), cfg.get(m, StoreOptions.DIRECTORY),
+                raftTls, cfg.get(m, StoreOptions.MAX_RECORD), cfg.get(m, StoreOptions.WRITE_TIMEOUT),
+                cfg.get(m, StoreOptions.BATCH_MAX), cfg.get(m, StoreOptions.IN_FLIGHT), cfg.get(m, StoreOptions.SNAPSHOT_EVERY));
+        StoreNode node;
+        try {
+            node = StoreNode.start(config);
+        } catch (IOException e) {
+            throw new StartupException("cannot start the store's Raft server on " + raft.get(members.thisPnn())
+                    + " with its data in " + config.directory() + ": " + e.getMessage(), e);
+        }
+        ctx.lifecycle().onStop("Raft server", grace -> node.close());
+        StoreMetrics metrics = new StoreMetrics(ctx.metrics());
+        metrics.bind(node);
+        ctx.addLocalService(new StoreService(new RecordStore(node), metrics));
+        LOG.info("persist-store node {} ({}) of {}: {} shards x {} replicas", members.thisPnn(), self,
+                members.nodes(), config.shards(), config.replicas());
+    }
+
+    private static Membership membership(DaemonContext ctx) throws StartupException, ConfigException {
+        SidecarConfig cfg = ctx.config();
+        List<String> listed = cfg.get(StoreOptions.MODULE, StoreOptions.NODES);
+        if (!listed.isEmpty()) {
+            Map<Integer, InetAddress> nodes = new TreeMap<>();
+            for (int i = 0; i < listed.size(); i++) {
+                try {
+                    nodes.put(i, InetAddress.ofLiteral(listed.get(i).trim()));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(cfg.origin(StoreOptions.MODULE, StoreOptions.NODES),
+                            "sidecar persist-store:nodes", "entry " + i + " (" + listed.get(i) + ") is not an IP address");
+                }
+            }
+            int pnn = cfg.get(StoreOptions.MODULE, StoreOptions.PNN);
+            if (pnn < 0) {
+                pnn = nodes.entrySet().stream().filter(e -> isLocal(e.getValue())).mapToInt(Map.Entry::getKey)
+                        .findFirst().orElseThrow(() -> new ConfigException(cfg.origin(StoreOptions.MODULE, StoreOptions.NODES),
+                                "sidecar persist-store:nodes", "none of " + nodes.values()
+                                        + " is an address of this host; set 'sidecar persist-store:pnn'"));
+            } else if (!nodes.containsKey(pnn)) {
+                throw new ConfigException(cfg.origin(StoreOptions.MODULE, StoreOptions.PNN), "sidecar persist-store:pnn",
+                        pnn + " is not among the " + nodes.size() + " nodes of 'sidecar persist-store:nodes'");
+            }
+            return new Membership(nodes, pnn);
+        }
+        return fromBridge(ctx);
+    }
+
+    private static Membership fromBridge(DaemonContext ctx) throws StartupException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        try (BridgeClient bridge = BridgeClient.connect(ctx.socketDirectory().resolve(BridgeClient.SOCKET_NAME))) {
+            RuntimeException last = null;
+            while (System.nanoTime() < deadline) {
+                try {
+                    ClusterSnapshot snap = bridge.snapshot(Duration.ofSeconds(5));
+                    Map<Integer, InetAddress> nodes = new TreeMap<>();
+                    snap.getNodesList().stream().filter(n -> !n.getDeleted() && !n.getAddress().isEmpty())
+                            .forEach(n -> nodes.put(n.getPnn(), InetAddress.ofLiteral(n.getAddress())));
+                    if (nodes.containsKey(snap.getThisPnn())) {
+                        return new Membership(nodes, snap.getThisPnn());
+                    }
+                } catch (RuntimeException e) {
+                    last = e;
+                }
+                Thread.sleep(1000);
+            }
+            throw new StartupException("no node list from ctdb-bridge within 60 s (is ctdb-bridge running? "
+                    + (last == null ? "it does not know this node's pnn yet" : last.getMessage())
+                    + "); or list the nodes in 'sidecar persist-store:nodes'", last);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException("interrupted while asking ctdb-bridge for the node list", e);
+        }
+    }
+
+    private static boolean isLocal(InetAddress a) {
+        try {
+            return NetworkInterface.getByInetAddress(a) != null;
+        } catch (SocketException e) {
+            return false;
+        }
+    }
+
+    public static void main(String[] args) {
+        System.exit(DaemonCommand.run(new PersistStoreMain(), args));
+    }
+}

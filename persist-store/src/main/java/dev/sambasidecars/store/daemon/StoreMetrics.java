@@ -1,0 +1,73 @@
+package dev.sambasidecars.store.daemon;
+
+import dev.sambasidecars.common.metrics.Metrics;
+import dev.sambasidecars.store.raft.StoreNode;
+import dev.sambasidecars.store.v1.Status;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The store's metrics: operations, commit latency, leaderships, log size, snapshot age. */
+final class StoreMetrics {
+
+    private final Metrics metrics;
+    private final MeterRegistry registry;
+    private final Timer commit;
+    private final Map<String, Counter> ops = new ConcurrentHashMap<>();
+
+    StoreMetrics(Metrics metrics) {
+        this.metrics = metrics;
+        this.registry = metrics.registry();
+        this.commit = Timer.builder(metrics.name("commit"))
+                .description("from a write reaching this node to its shard's majority having it on disk and applied")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+    }
+
+    Timer commit() {
+        return commit;
+    }
+
+    /** Counts one operation by type and outcome (a record status, or unavailable / error). */
+    void op(String type, String outcome) {
+        ops.computeIfAbsent(type + "/" + outcome, k -> Counter.builder(metrics.name("ops"))
+                .description("operations by type and outcome").tag("type", type).tag("outcome", outcome)
+                .register(registry)).increment();
+    }
+
+    static String outcome(Status s) {
+        return s.name().substring("STATUS_".length()).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    void bind(StoreNode node) {
+        Gauge.builder(metrics.name("leaders"), () -> node.localShards().stream()
+                        .filter(s -> node.division(s) != null && node.division(s).getInfo().isLeader()).count())
+                .description("shards whose Raft leader is this node").register(registry);
+        Gauge.builder(metrics.name("replicas"), () -> node.localShards().size())
+                .description("shards this node holds a replica of").register(registry);
+        Gauge.builder(metrics.name("records"), () -> node.localShards().stream()
+                        .mapToLong(s -> node.machine(s) == null ? 0 : node.machine(s).records()).sum())
+                .description("records in this node's replicas").register(registry);
+        Gauge.builder(metrics.name("log.bytes"), () -> node.localShards().stream().mapToLong(node::logBytes).sum())
+                .description("disk space of this node's Raft log segments, all shards (segments are preallocated)").baseUnit("bytes").register(registry);
+        Gauge.builder(metrics.name("snapshot.age"), () -> node.localShards().stream()
+                        .mapToDouble(s -> {
+                            var m = node.machine(s);
+                            return m == null || m.snapshotMillis() == 0 ? 0
+                                    : (System.currentTimeMillis() - m.snapshotMillis()) / 1000.0;
+                        }).max().orElse(0))
+                .description("age of the oldest latest snapshot among this node's replicas (0: none taken yet)")
+                .baseUnit("seconds").register(registry);
+        Gauge.builder(metrics.name("queued"), () -> node.localShards().isEmpty() ? 0 : node.queued())
+                .description("updates waiting for the next log entry of their shard (group commit)").register(registry);
+        Gauge.builder(metrics.name("expired"), node::expired)
+                .description("disconnected opens removed after their durable timeout by sweeps this node proposed")
+                .register(registry);
+    }
+}
