@@ -90,13 +90,13 @@ class LaunchersIT {
     @Test
     void persistStoreRefusesANodeListItIsNotOnAndSidecarctlStoreSaysWhatIsWrong() throws Exception {
         Path conf = tmp.resolve("store.conf");
-        Files.writeString(conf, "[global]\n\tsidecar persist-store:nodes = 192.0.2.1, 192.0.2.2\n"
+        Files.writeString(conf, "[global]\n\tsidecar persist-store:nodes = 203.0.113.71, 203.0.113.72\n"
                 + "\tsidecar persist-store:metrics address = 127.0.0.1:0\n"
                 + "\tsidecar common:socket directory = " + tmp.resolve("run") + "\n");
         Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "JAVA_HOME", JDK);
         Run notHere = run(env, DIST.resolve("bin/persist-store").toString(), "--config", conf.toString());
         assertEquals(2, notHere.exit(), notHere.err());
-        assertTrue(notHere.err().contains("none of [/192.0.2.1, /192.0.2.2] is an address of this host"), notHere.err());
+        assertTrue(notHere.err().contains("none of [/203.0.113.71, /203.0.113.72] is an address of this host"), notHere.err());
         Run badPnn = run(env, DIST.resolve("bin/persist-store").toString(), "--config", conf.toString(),
                 "--set", "sidecar persist-store:pnn=5");
         assertEquals(2, badPnn.exit(), badPnn.err());

@@ -86,7 +86,10 @@ public final class StoreNode implements AutoCloseable {
         for (int s = 0; s < config.shards(); s++) {
             RaftGroupId gid = RaftGroupId.valueOf(Shards.groupId(config.name(), s));
             shardOfGroup.put(gid, s);
-            List<RaftPeer> peers = Shards.place(s, pnns, config.replicas()).stream().map(this::peer).toList();
+            List<Integer> placed = Shards.place(s, pnns, config.replicas());
+            // The first-placed replica has the higher priority: Ratis hands it the leadership
+            // once it is up to date, which spreads the leaders over the nodes.
+            List<RaftPeer> peers = placed.stream().map(p -> peer(p, p.equals(placed.getFirst()) ? 1 : 0)).toList();
             groups.add(RaftGroup.valueOf(gid, peers));
         }
         server = RaftServer.newBuilder()
@@ -139,9 +142,10 @@ public final class StoreNode implements AutoCloseable {
         return RaftPeerId.valueOf("n" + pnn);
     }
 
-    private RaftPeer peer(int pnn) {
+    private RaftPeer peer(int pnn, int priority) {
         InetSocketAddress a = config.nodes().get(pnn);
-        return RaftPeer.newBuilder().setId(peerId(pnn)).setAddress(a.getHostString() + ":" + a.getPort()).build();
+        return RaftPeer.newBuilder().setId(peerId(pnn)).setAddress(a.getHostString() + ":" + a.getPort())
+                .setPriority(priority).build();
     }
 
     private static RaftProperties properties(StoreConfig config) {

@@ -21,9 +21,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -37,12 +38,11 @@ public final class StoreState {
     private final int shard;
     private final Shards shards;
     private final RecordCheck check;
-    private final NavigableMap<ByteString, Entry> records = new TreeMap<>(ByteString.unsignedLexicographicalComparator());
+    private final Map<ByteString, Entry> records = new HashMap<>();
     private final KeyIndex<CreateKey> byCreate = new KeyIndex<>();
     private final KeyIndex<Long> byFileId = new KeyIndex<>();
     private final KeyIndex<Integer> byNode = new KeyIndex<>();
-    private final KeyIndex<Long> byDeadline = new KeyIndex<>();
-    private final TreeMap<Long, Boolean> deadlines = new TreeMap<>();
+    private final TreeMap<Long, Set<ByteString>> deadlines = new TreeMap<>();
     private long nextVersion = 1;
     private long appliedIndex;
 
@@ -157,12 +157,11 @@ public final class StoreState {
         if (!o.getClientGuid().isEmpty() || !o.getCreateGuid().isEmpty()) {
             byCreate.add(new CreateKey(o.getClientGuid(), o.getCreateGuid()), key);
         }
-        byFileId.add(o.getPersistentFileId(), key);
+        byFileId.add(mix(o.getPersistentFileId()), key);
         byNode.add(o.getOwningNode(), key);
         long deadline = e.deadline();
         if (deadline != 0) {
-            byDeadline.add(deadline, key);
-            deadlines.put(deadline, Boolean.TRUE);
+            deadlines.computeIfAbsent(deadline, d -> new HashSet<>(2)).add(key);
         }
     }
 
@@ -171,14 +170,12 @@ public final class StoreState {
         if (e != null) {
             PersistentOpen o = e.open();
             byCreate.remove(new CreateKey(o.getClientGuid(), o.getCreateGuid()), key);
-            byFileId.remove(o.getPersistentFileId(), key);
+            byFileId.remove(mix(o.getPersistentFileId()), key);
             byNode.remove(o.getOwningNode(), key);
             long deadline = e.deadline();
-            if (deadline != 0) {
-                byDeadline.remove(deadline, key);
-                if (byDeadline.get(deadline).isEmpty()) {
-                    deadlines.remove(deadline);
-                }
+            Set<ByteString> due = deadline == 0 ? null : deadlines.get(deadline);
+            if (due != null && due.remove(key) && due.isEmpty()) {
+                deadlines.remove(deadline);
             }
         }
         return e;
@@ -188,12 +185,11 @@ public final class StoreState {
     private ExpireResult expire(long nowUnixMs) {
         ExpireResult.Builder out = ExpireResult.newBuilder();
         while (!deadlines.isEmpty() && deadlines.firstKey() <= nowUnixMs) {
-            long deadline = deadlines.firstKey();
-            for (ByteString key : byDeadline.get(deadline)) {
+            List<ByteString> due = sorted(deadlines.firstEntry().getValue());
+            for (ByteString key : due) {
                 remove(key);
                 out.addRemoved(key);
             }
-            deadlines.remove(deadline);
         }
         return out.build();
     }
@@ -213,7 +209,7 @@ public final class StoreState {
             }
             case BY_CREATE_GUID -> find(byCreate.get(new CreateKey(q.getByCreateGuid().getClientGuid(),
                     q.getByCreateGuid().getCreateGuid())));
-            case BY_FILE_ID -> find(byFileId.get(q.getByFileId().getPersistentFileId()));
+            case BY_FILE_ID -> find(byFileId.get(mix(q.getByFileId().getPersistentFileId())));
             case BY_NODE -> find(byNode.get(q.getByNode().getOwningNode()));
             case DIGEST -> digest().toByteString();
             case KIND_NOT_SET -> ByteString.EMPTY;
@@ -227,8 +223,23 @@ public final class StoreState {
     }
 
     /** Every record in key order, for snapshots. */
-    public Iterable<Record> records() {
-        return () -> records.values().stream().map(Entry::record).iterator();
+    public List<Record> records() {
+        return sorted(records.keySet()).stream().map(k -> records.get(k).record()).toList();
+    }
+
+    private static List<ByteString> sorted(java.util.Collection<ByteString> keys) {
+        List<ByteString> out = new ArrayList<>(keys);
+        out.sort(ByteString.unsignedLexicographicalComparator());
+        return out;
+    }
+
+    /**
+     * Persistent FileIds are often two small numbers in the two halves; {@link Long#hashCode()}
+     * XORs the halves and piles such ids into a few buckets. A bijective mix spreads them.
+     */
+    private static Long mix(long id) {
+        long z = id * 0x9E3779B97F4A7C15L;
+        return z ^ (z >>> 32);
     }
 
     /** The records, their count and the applied index, hashed: equal on equal replicas. */
@@ -239,8 +250,8 @@ public final class StoreState {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        for (Entry e : records.values()) {
-            sha.update(e.record().toByteArray());
+        for (Record r : records()) {
+            sha.update(r.toByteArray());
         }
         sha.update(Long.toString(nextVersion).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         return DigestReply.newBuilder().setRecords(records.size()).setAppliedIndex(appliedIndex)
@@ -253,19 +264,11 @@ public final class StoreState {
         byCreate.clear();
         byFileId.clear();
         byNode.clear();
-        byDeadline.clear();
         deadlines.clear();
         for (Record r : stored) {
             put(new Entry(r, check.check(r.getKey(), r.getValue(), r.getCrc32C())));
         }
         appliedIndex = applied;
         nextVersion = next;
-    }
-
-    /** Counts of records per owning node (for the stat command). */
-    public Map<Integer, Integer> perNode() {
-        Map<Integer, Integer> out = new HashMap<>();
-        records.values().forEach(e -> out.merge(e.open().getOwningNode(), 1, Integer::sum));
-        return out;
     }
 }
