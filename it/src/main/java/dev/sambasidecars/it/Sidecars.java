@@ -37,7 +37,11 @@ public final class Sidecars {
     /** Starts every available daemon on every node; returns where each serves metrics. */
     public static List<Started> startAll(SambaCluster cluster) throws IOException {
         List<Started> out = new ArrayList<>();
-        for (String launcher : available(cluster.spec().dist())) {
+        List<String> launchers = available(cluster.spec().dist());
+        if (launchers.contains("persist-store") || launchers.contains("witness-daemon")) {
+            installTls(cluster);
+        }
+        for (String launcher : launchers) {
             for (int pnn = 0; pnn < cluster.size(); pnn++) {
                 if (launcher.equals("ctdb-bridge")) {
                     installEventScript(cluster, pnn);

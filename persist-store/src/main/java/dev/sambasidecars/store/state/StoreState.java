@@ -46,7 +46,13 @@ public final class StoreState {
     private long nextVersion = 1;
     private long appliedIndex;
 
-    record CreateKey(ByteString clientGuid, ByteString createGuid) { }
+    record CreateKey(ByteString clientGuid, ByteString createGuid) {
+        @Override
+        public int hashCode() {
+            // Not the record's 31*a+b: a client may use one GUID for both, and 32*h loses bits.
+            return Integer.rotateLeft(clientGuid.hashCode(), 16) * 0x9E3779B1 ^ createGuid.hashCode();
+        }
+    }
 
     /** A stored record with the open it holds (parsed once, for the indexes). */
     record Entry(Record record, PersistentOpen open) {
@@ -238,8 +244,9 @@ public final class StoreState {
      * XORs the halves and piles such ids into a few buckets. A bijective mix spreads them.
      */
     private static Long mix(long id) {
-        long z = id * 0x9E3779B97F4A7C15L;
-        return z ^ (z >>> 32);
+        long z = (id ^ (id >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     /** The records, their count and the applied index, hashed: equal on equal replicas. */

@@ -1,0 +1,215 @@
+package dev.sambasidecars.it.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.util.JsonFormat;
+import dev.sambasidecars.common.ipc.GrpcUnix;
+import dev.sambasidecars.it.ExecResult;
+import dev.sambasidecars.it.SambaCluster;
+import dev.sambasidecars.it.SambaClusterTest;
+import dev.sambasidecars.it.Sidecars;
+import dev.sambasidecars.store.load.StoreLoad;
+import dev.sambasidecars.store.state.RecordCheck;
+import dev.sambasidecars.store.v1.GetRequest;
+import dev.sambasidecars.store.v1.PutRequest;
+import dev.sambasidecars.store.v1.ShardStat;
+import dev.sambasidecars.store.v1.StatReply;
+import dev.sambasidecars.store.v1.Status;
+import dev.sambasidecars.store.v1.StoreGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * persist-store on a real 3-node Samba/CTDB cluster: node list from ctdb-bridge, Raft between
+ * the nodes over mutual TLS. sidecarctl reads and writes from any node; a shard leader killed
+ * with SIGKILL in the middle of a write load loses no acknowledged write; a partitioned node
+ * refuses writes while the majority goes on; a full restart of every store keeps every record.
+ */
+@SambaClusterTest(nodes = 3)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PersistStoreIT {
+    private static final String CTL = "/opt/samba-sidecars/bin/sidecarctl ";
+    private static final String WRITE_TIMEOUT = "sidecar persist-store:write timeout=4s";
+
+    @BeforeAll
+    static void startStores(SambaCluster cluster) throws InterruptedException {
+        Sidecars.installTls(cluster);
+        for (int i = 0; i < cluster.size(); i++) {
+            Sidecars.installEventScript(cluster, i);
+            Sidecars.start(cluster, i, "ctdb-bridge");
+        }
+        for (int i = 0; i < cluster.size(); i++) {
+            Sidecars.start(cluster, i, "persist-store", WRITE_TIMEOUT);
+        }
+        awaitLeaders(cluster);
+    }
+
+    private static void awaitLeaders(SambaCluster cluster) throws InterruptedException {
+        for (int i = 0; i < cluster.size(); i++) {
+            int node = i;
+            SambaCluster.awaitCondition("every shard has a leader, seen from node " + node, Duration.ofSeconds(90),
+                    () -> {
+                        StatReply s = stat(cluster, node);
+                        return s != null && s.getShardsCount() > 0
+                                && s.getShardsList().stream().allMatch(sh -> !sh.getLeader().isEmpty());
+                    });
+        }
+    }
+
+    private static StatReply stat(SambaCluster cluster, int node) {
+        ExecResult r = cluster.exec(node, CTL + "store stat --json");
+        if (!r.ok()) {
+            return null;
+        }
+        try {
+            StatReply.Builder b = StatReply.newBuilder();
+            JsonFormat.parser().merge(r.stdout(), b);
+            return b.build();
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static Path socket(SambaCluster cluster, int node) {
+        return cluster.socketDirectory(node).resolve("persist-store.sock");
+    }
+
+    @Test
+    @Order(1)
+    void sidecarctlWritesReadsAndDeletesFromAnyNode(SambaCluster cluster) {
+        ExecResult put = cluster.exec(0, CTL + "store put fid-42 --json "
+                + "'{\"persistentFileId\":\"42\",\"owningNode\":1,\"share\":\"vms\",\"path\":\"a.vhdx\"}'");
+        assertTrue(put.ok(), put.toString());
+        assertTrue(put.stdout().startsWith("put: version "), put.stdout());
+        ExecResult get = cluster.exec(2, CTL + "store get fid-42");
+        assertTrue(get.ok(), get.toString());
+        assertTrue(get.stdout().contains("\"persistentFileId\":\"42\"") && get.stdout().contains("\"path\":\"a.vhdx\""),
+                get.stdout());
+        ExecResult stale = cluster.exec(1, CTL + "store put fid-42 --expect-version 0 --json '{\"owningNode\":2}'");
+        assertEquals(1, stale.exitCode(), stale.toString());
+        assertTrue(stale.stdout().contains("VERSION_MISMATCH"), stale.stdout());
+
+        StatReply s = stat(cluster, 1);
+        assertEquals(8, s.getShardsCount(), s.toString());
+        for (ShardStat sh : s.getShardsList()) {
+            assertEquals(3, sh.getReplicasCount(), sh.toString());
+            assertFalse(sh.getLeader().isEmpty(), sh.toString());
+        }
+        assertTrue(cluster.exec(1, CTL + "store list --node 1").stdout().contains("\"key\":\"fid-42\""));
+        assertTrue(cluster.exec(1, CTL + "store delete fid-42").ok());
+        ExecResult gone = cluster.exec(0, CTL + "store get fid-42");
+        assertEquals(1, gone.exitCode(), gone.toString());
+        assertTrue(gone.stderr().contains("no record fid-42"), gone.stderr());
+    }
+
+    @Test
+    @Order(2)
+    void killingAShardLeaderMidLoadLosesNoAcknowledgedWrite(SambaCluster cluster) throws Exception {
+        StatReply s = stat(cluster, 0);
+        int victim = Integer.parseInt(s.getShards(0).getLeader().substring(1));
+        List<Path> sockets = List.of(socket(cluster, 0), socket(cluster, 1), socket(cluster, 2));
+        CompletableFuture<StoreLoad.Result> load = CompletableFuture.supplyAsync(() -> {
+            try {
+                return StoreLoad.run(sockets, 24, 40, Duration.ofSeconds(25));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(6000);
+        cluster.exec(victim, "kill -9 $(cat /run/persist-store.pid)").orThrow();
+        Thread.sleep(7000);
+        Sidecars.start(cluster, victim, "persist-store", WRITE_TIMEOUT);
+        StoreLoad.Result r = load.get(120, TimeUnit.SECONDS);
+        assertTrue(r.acked() > 200, r.toString());
+        assertTrue(r.failed() > 0, "the killed node's own clients saw it go: " + r);
+        awaitLeaders(cluster);
+        for (int node = 0; node < cluster.size(); node++) {
+            List<String> wrong = StoreLoad.verify(socket(cluster, node), r.keys());
+            assertEquals(List.of(), wrong, "read through node " + node + " after " + r);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aPartitionedNodeRefusesWritesWhileTheMajorityGoesOn(SambaCluster cluster) throws Exception {
+        int cut = 2;
+        ByteString before = put(socket(cluster, 0), "partition/before", 7);
+        cluster.isolate(cut);
+        try {
+            StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+                    () -> put(socket(cluster, cut), "partition/minority", 8));
+            assertEquals(io.grpc.Status.Code.UNAVAILABLE, refused.getStatus().getCode(), refused.toString());
+            // The majority side writes and never sees the minority's attempt.
+            put(socket(cluster, 1), "partition/majority", 9);
+            assertFalse(get(socket(cluster, 0), "partition/minority"));
+            assertTrue(get(socket(cluster, 0), "partition/majority"));
+            // Nor does the cut node answer reads it cannot prove current.
+            assertThrows(StatusRuntimeException.class, () -> get(socket(cluster, cut), "partition/majority"));
+        } finally {
+            cluster.heal(cut);
+        }
+        awaitLeaders(cluster);
+        SambaCluster.awaitCondition("the healed node reads the majority's write", Duration.ofSeconds(60),
+                () -> {
+                    try {
+                        return get(socket(cluster, cut), "partition/majority");
+                    } catch (StatusRuntimeException e) {
+                        return false;
+                    }
+                });
+        assertTrue(get(socket(cluster, cut), "partition/before") && before != null);
+    }
+
+    @Test
+    @Order(4)
+    void aFullRestartOfEveryStoreKeepsEveryRecord(SambaCluster cluster) throws Exception {
+        StoreLoad.Result r = StoreLoad.run(List.of(socket(cluster, 1)), 8, 50, Duration.ofSeconds(8));
+        assertTrue(r.failed() == 0 && r.acked() > 50, r.toString());
+        for (int i = 0; i < cluster.size(); i++) {
+            cluster.exec(i, "kill -9 $(cat /run/persist-store.pid)").orThrow();
+        }
+        for (int i = 0; i < cluster.size(); i++) {
+            Sidecars.start(cluster, i, "persist-store", WRITE_TIMEOUT);
+        }
+        awaitLeaders(cluster);
+        assertEquals(List.of(), StoreLoad.verify(socket(cluster, 2), r.keys()));
+    }
+
+    private static ByteString put(Path socket, String key, int node) {
+        ManagedChannel ch = GrpcUnix.channel(socket);
+        try {
+            ByteString v = StoreLoad.open(node, 1, 1, node).toByteString();
+            ByteString k = ByteString.copyFromUtf8(key);
+            var r = StoreGrpc.newBlockingStub(ch).withDeadlineAfter(20, TimeUnit.SECONDS)
+                    .put(PutRequest.newBuilder().setKey(k).setValue(v).setCrc32C(RecordCheck.crc32c(v)).build());
+            assertEquals(Status.STATUS_OK, r.getStatus(), r.toString());
+            return k;
+        } finally {
+            ch.shutdownNow();
+        }
+    }
+
+    private static boolean get(Path socket, String key) {
+        ManagedChannel ch = GrpcUnix.channel(socket);
+        try {
+            return StoreGrpc.newBlockingStub(ch).withDeadlineAfter(20, TimeUnit.SECONDS)
+                    .get(GetRequest.newBuilder().setKey(ByteString.copyFromUtf8(key)).build()).getFound();
+        } finally {
+            ch.shutdownNow();
+        }
+    }
+}
