@@ -118,6 +118,50 @@ public final class Sidecars {
     }
 
     /**
+     * Starts ctdb-bridge and persist-store on every node (certificates first) and waits until
+     * every node sees a leader for every shard.
+     */
+    public static void startStoreStack(SambaCluster cluster, String... storeSets) throws InterruptedException {
+        installTls(cluster);
+        for (int i = 0; i < cluster.size(); i++) {
+            installEventScript(cluster, i);
+            start(cluster, i, "ctdb-bridge");
+        }
+        for (int i = 0; i < cluster.size(); i++) {
+            start(cluster, i, "persist-store", storeSets);
+        }
+        awaitStoreLeaders(cluster);
+    }
+
+    /** Waits until every node's persist-store sees a leader for every shard. */
+    public static void awaitStoreLeaders(SambaCluster cluster) throws InterruptedException {
+        for (int i = 0; i < cluster.size(); i++) {
+            int node = i;
+            SambaCluster.awaitCondition("every shard has a leader, seen from node " + node, java.time.Duration.ofSeconds(120),
+                    () -> {
+                        dev.sambasidecars.store.v1.StatReply s = storeStat(cluster, node);
+                        return s != null && s.getShardsCount() > 0
+                                && s.getShardsList().stream().allMatch(sh -> !sh.getLeader().isEmpty());
+                    });
+        }
+    }
+
+    /** {@code sidecarctl store stat --json} on node {@code pnn}, or null when it does not answer. */
+    public static dev.sambasidecars.store.v1.StatReply storeStat(SambaCluster cluster, int pnn) {
+        ExecResult r = cluster.exec(pnn, "/opt/samba-sidecars/bin/sidecarctl store stat --json");
+        if (!r.ok()) {
+            return null;
+        }
+        try {
+            dev.sambasidecars.store.v1.StatReply.Builder b = dev.sambasidecars.store.v1.StatReply.newBuilder();
+            com.google.protobuf.util.JsonFormat.parser().merge(r.stdout(), b);
+            return b.build();
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            return null;
+        }
+    }
+
+    /**
      * Makes the cluster's TLS certificates with {@code sidecarctl tls init} on node 0 (from CTDB's
      * nodes file, into the shared directory) and puts each node's files where its daemons look.
      */

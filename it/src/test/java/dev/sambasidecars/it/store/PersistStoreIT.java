@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.util.JsonFormat;
 import dev.sambasidecars.common.ipc.GrpcUnix;
 import dev.sambasidecars.it.ExecResult;
 import dev.sambasidecars.it.SambaCluster;
@@ -47,41 +46,15 @@ class PersistStoreIT {
 
     @BeforeAll
     static void startStores(SambaCluster cluster) throws InterruptedException {
-        Sidecars.installTls(cluster);
-        for (int i = 0; i < cluster.size(); i++) {
-            Sidecars.installEventScript(cluster, i);
-            Sidecars.start(cluster, i, "ctdb-bridge");
-        }
-        for (int i = 0; i < cluster.size(); i++) {
-            Sidecars.start(cluster, i, "persist-store", WRITE_TIMEOUT);
-        }
-        awaitLeaders(cluster);
+        Sidecars.startStoreStack(cluster, WRITE_TIMEOUT);
     }
 
     private static void awaitLeaders(SambaCluster cluster) throws InterruptedException {
-        for (int i = 0; i < cluster.size(); i++) {
-            int node = i;
-            SambaCluster.awaitCondition("every shard has a leader, seen from node " + node, Duration.ofSeconds(90),
-                    () -> {
-                        StatReply s = stat(cluster, node);
-                        return s != null && s.getShardsCount() > 0
-                                && s.getShardsList().stream().allMatch(sh -> !sh.getLeader().isEmpty());
-                    });
-        }
+        Sidecars.awaitStoreLeaders(cluster);
     }
 
     private static StatReply stat(SambaCluster cluster, int node) {
-        ExecResult r = cluster.exec(node, CTL + "store stat --json");
-        if (!r.ok()) {
-            return null;
-        }
-        try {
-            StatReply.Builder b = StatReply.newBuilder();
-            JsonFormat.parser().merge(r.stdout(), b);
-            return b.build();
-        } catch (Exception e) {
-            return null;
-        }
+        return Sidecars.storeStat(cluster, node);
     }
 
     private static Path socket(SambaCluster cluster, int node) {
@@ -141,6 +114,40 @@ class PersistStoreIT {
             List<String> wrong = StoreLoad.verify(socket(cluster, node), r.keys());
             assertEquals(List.of(), wrong, "read through node " + node + " after " + r);
         }
+        awaitReplicasEqual(cluster);
+    }
+
+    /** Every shard's replicas end at the same log position with the same records. */
+    private static void awaitReplicasEqual(SambaCluster cluster) throws InterruptedException {
+        java.util.concurrent.atomic.AtomicReference<String> last = new java.util.concurrent.atomic.AtomicReference<>("");
+        try {
+            SambaCluster.awaitCondition("every shard's replicas equal", Duration.ofSeconds(60), () -> {
+                StringBuilder diff = new StringBuilder();
+                List<StatReply> stats = new java.util.ArrayList<>();
+                for (int i = 0; i < cluster.size(); i++) {
+                    stats.add(stat(cluster, i));
+                }
+                if (stats.contains(null)) {
+                    last.set("a node does not answer stat");
+                    return false;
+                }
+                for (int shard = 0; shard < stats.getFirst().getShardsCount(); shard++) {
+                    int sh = shard;
+                    var replicas = stats.stream().map(st -> st.getShards(sh)).filter(x -> !x.getRole().equals("NONE")).toList();
+                    boolean same = replicas.stream().map(x -> x.getDigestIndex() + "/" + x.getDigest().toStringUtf8())
+                            .distinct().count() == 1;
+                    if (!same) {
+                        diff.append(" shard ").append(shard).append(": ").append(replicas.stream()
+                                .map(x -> x.getRole() + " applied " + x.getAppliedIndex() + " committed " + x.getCommitIndex()
+                                        + " digest@" + x.getDigestIndex()).toList());
+                    }
+                }
+                last.set(diff.toString());
+                return diff.isEmpty();
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + ":" + last.get(), e);
+        }
     }
 
     @Test
@@ -172,6 +179,7 @@ class PersistStoreIT {
                     }
                 });
         assertTrue(get(socket(cluster, cut), "partition/before") && before != null);
+        awaitReplicasEqual(cluster);
     }
 
     @Test
@@ -187,6 +195,7 @@ class PersistStoreIT {
         }
         awaitLeaders(cluster);
         assertEquals(List.of(), StoreLoad.verify(socket(cluster, 2), r.keys()));
+        awaitReplicasEqual(cluster);
     }
 
     private static ByteString put(Path socket, String key, int node) {

@@ -135,6 +135,8 @@ final class StoreService extends StoreGrpc.StoreImplBase {
                 var m = node.machine(s);
                 if (m != null) {
                     st.setRecords(m.records());
+                    var digest = m.digest();
+                    st.setDigest(digest.getSha256()).setDigestIndex(digest.getAppliedIndex());
                     st.setSnapshotIndex(Math.max(0, m.snapshotIndex()));
                     if (m.snapshotMillis() != 0) {
                         st.setSnapshotAgeMs(System.currentTimeMillis() - m.snapshotMillis());

@@ -1,0 +1,136 @@
+package dev.sambasidecars.it.bench;
+
+import dev.sambasidecars.it.ClusterSpec;
+import dev.sambasidecars.it.SambaCluster;
+import dev.sambasidecars.it.Sidecars;
+import dev.sambasidecars.store.load.StoreLoad;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One-record synchronous updates per second and their latency, persist-store against a CTDB
+ * persistent database, on the same real 3-node cluster in the same run (every node a container
+ * on this machine, every write fsync'd).
+ *
+ * <p>CTDB is driven with its own tool: each update is one {@code ctdb pstore DB KEY VALUE}, i.e.
+ * one persistent-database transaction holding one record, from CLIENTS concurrent loops spread
+ * over the nodes. Starting the tool and attaching costs time too, so the same loops run {@code
+ * ctdb pfetch} (same start and attach, a local read, no transaction) and that median is reported
+ * as the driving overhead. persist-store is driven through each node's local socket by the
+ * module's load driver with the same number of clients, then with many more (group commit needs
+ * concurrency). Values are the same ~330-byte PersistentOpen in both (hex for ctdb's command line).
+ *
+ * <p>Usage: {@code scripts/bench.sh StoreVsCtdbBenchmark [SECONDS [CLIENTS [MANY_CLIENTS]]]}
+ * (default 20 s, 24 clients, 256).
+ */
+public final class StoreVsCtdbBenchmark {
+    private StoreVsCtdbBenchmark() {}
+
+    record Run(String what, int clients, long ops, double seconds, double p50, double p99, long errors) {
+        double rate() {
+            return ops / seconds;
+        }
+
+        String line() {
+            return String.format("%-44s %7d %9.0f %9.2f %9.2f %7d", what, clients, rate(), p50, p99, errors);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        int clients = args.length > 1 ? Integer.parseInt(args[1]) : 24;
+        int many = args.length > 2 ? Integer.parseInt(args[2]) : 256;
+        try (SambaCluster cluster = SambaCluster.start(ClusterSpec.defaults(3))) {
+            Sidecars.startStoreStack(cluster);
+            Path shared = cluster.sharedDirectory();
+            try (InputStream in = StoreVsCtdbBenchmark.class.getResourceAsStream("ctdb_bench.py")) {
+                Files.write(shared.resolve("ctdb_bench.py"), in.readAllBytes());
+            }
+            Files.writeString(shared.resolve("value.txt"),
+                    HexFormat.of().formatHex(StoreLoad.open(1, 1, 1, 0).toByteArray()));
+            cluster.ctdb(0, "attach sidecar_bench.tdb persistent").orThrow();
+
+            List<Path> sockets = List.of(socket(cluster, 0), socket(cluster, 1), socket(cluster, 2));
+            // Warm both up (JIT, connections, leaders, ctdb's database on every node).
+            StoreLoad.run(sockets, many, 40, Duration.ofSeconds(10));
+            ctdb(cluster, "pstore", clients, 3);
+
+            List<Run> runs = new ArrayList<>();
+            runs.add(ctdb(cluster, "pstore", clients, seconds));
+            runs.add(ctdb(cluster, "pfetch", clients, Math.max(5, seconds / 2)));
+            runs.add(store(sockets, clients, seconds));
+            runs.add(store(sockets, many, seconds));
+            runs.add(ctdb(cluster, "pstore", clients, seconds));
+            runs.add(store(sockets, many, seconds));
+
+            System.out.println();
+            System.out.printf("%-44s %7s %9s %9s %9s %7s%n", "run (3 nodes, 3 replicas, fsync)", "clients", "updates/s",
+                    "p50 ms", "p99 ms", "errors");
+            runs.forEach(r -> System.out.println(r.line()));
+            double ctdbRate = median(runs.stream().filter(r -> r.what().startsWith("ctdb pstore")).mapToDouble(Run::rate).toArray());
+            double storeRate = median(runs.stream().filter(r -> r.what().startsWith("persist-store") && r.clients() == many)
+                    .mapToDouble(Run::rate).toArray());
+            double sameClients = runs.stream().filter(r -> r.what().startsWith("persist-store") && r.clients() == clients)
+                    .mapToDouble(Run::rate).findFirst().orElse(0);
+            System.out.printf("%npersist-store / CTDB: %.1fx with %d clients each, %.1fx with %d clients on persist-store%n",
+                    sameClients / ctdbRate, clients, storeRate / ctdbRate, many);
+        }
+    }
+
+    private static Path socket(SambaCluster cluster, int node) {
+        return cluster.socketDirectory(node).resolve("persist-store.sock");
+    }
+
+    private static Run store(List<Path> sockets, int clients, int seconds) throws InterruptedException {
+        StoreLoad.Result r = StoreLoad.run(sockets, clients, 40, Duration.ofSeconds(seconds));
+        return new Run("persist-store put (local socket, group commit)", clients, r.acked(), r.seconds(),
+                r.percentileMillis(50), r.percentileMillis(99), r.failed());
+    }
+
+    private static Run ctdb(SambaCluster cluster, String mode, int clients, int seconds) throws Exception {
+        List<CompletableFuture<Void>> loops = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            loops.add(CompletableFuture.runAsync(() -> cluster.exec(client % cluster.size(), "python3 /shared/ctdb_bench.py "
+                    + mode + " sidecar_bench.tdb " + client + " " + seconds + " /shared/value.txt /shared/ctdb-" + client
+                    + ".out").orThrow()));
+        }
+        CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).join();
+        List<Double> lat = new ArrayList<>();
+        long errors = 0;
+        for (int c = 0; c < clients; c++) {
+            for (String line : Files.readAllLines(cluster.sharedDirectory().resolve("ctdb-" + c + ".out"))) {
+                if (line.startsWith("errors ")) {
+                    errors += Long.parseLong(line.substring(7));
+                } else if (!line.isBlank()) {
+                    lat.add(Double.parseDouble(line) * 1000);
+                }
+            }
+        }
+        double[] sorted = lat.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        String what = mode.equals("pstore") ? "ctdb pstore (1 record per transaction)"
+                : "ctdb pfetch (driving overhead: no transaction)";
+        return new Run(what, clients, sorted.length, seconds, pct(sorted, 50), pct(sorted, 99), errors);
+    }
+
+    private static double pct(double[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length == 0 ? Double.NaN : s[s.length / 2];
+    }
+}
