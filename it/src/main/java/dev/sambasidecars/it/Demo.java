@@ -60,6 +60,15 @@ public final class Demo {
                         + " ctdb disable   (then: ctdb enable)");
             }
         }
+        if (started.stream().anyMatch(s -> s.launcher().equals("persist-store"))) {
+            Sidecars.awaitStoreLeaders(cluster);
+            cluster.exec(0, "/opt/samba-sidecars/bin/sidecarctl store put demo-open --json "
+                    + "'{\"persistentFileId\":\"1\",\"owningNode\":0,\"share\":\"share\",\"path\":\"demo.vhdx\"}'").orThrow();
+            out.println("\n== sidecarctl store get demo-open (node 2, written on node 0)");
+            out.println(cluster.exec(Math.min(2, nodes - 1), "/opt/samba-sidecars/bin/sidecarctl store get demo-open").stdout());
+            out.println("== sidecarctl store stat (node 0)");
+            out.println(cluster.exec(0, "/opt/samba-sidecars/bin/sidecarctl store stat").stdout());
+        }
         out.println();
         out.println("== sidecarctl status (node 0)");
         out.println(cluster.exec(0, "/opt/samba-sidecars/bin/sidecarctl status").stdout());
