@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * One-record synchronous updates per second and their latency, persist-store against a CTDB
@@ -95,14 +97,19 @@ public final class StoreVsCtdbBenchmark {
     }
 
     private static Run ctdb(SambaCluster cluster, String mode, int clients, int seconds) throws Exception {
-        List<CompletableFuture<Void>> loops = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            int client = c;
-            loops.add(CompletableFuture.runAsync(() -> cluster.exec(client % cluster.size(), "python3 /shared/ctdb_bench.py "
-                    + mode + " sidecar_bench.tdb " + client + " " + seconds + " /shared/value.txt /shared/ctdb-" + client
-                    + ".out").orThrow()));
+        // One thread per client: every loop must run at once (the common pool has one thread per core).
+        try (ExecutorService pool = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory())) {
+            List<Future<?>> loops = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                loops.add(pool.submit(() -> cluster.exec(client % cluster.size(), "python3 /shared/ctdb_bench.py "
+                        + mode + " sidecar_bench.tdb " + client + " " + seconds + " /shared/value.txt /shared/ctdb-" + client
+                        + ".out").orThrow()));
+            }
+            for (Future<?> f : loops) {
+                f.get();
+            }
         }
-        CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).join();
         List<Double> lat = new ArrayList<>();
         long errors = 0;
         for (int c = 0; c < clients; c++) {

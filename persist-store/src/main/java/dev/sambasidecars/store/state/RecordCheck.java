@@ -37,8 +37,11 @@ public final class RecordCheck {
         }
     }
 
-    /** Checks a value and returns the open it holds. */
-    public PersistentOpen check(ByteString key, ByteString value, int crc32c) throws InvalidRecordException {
+    /**
+     * What every replica checks when it applies a write: key, size, checksum, and the indexed
+     * fields read off the wire (see {@link OpenFields}).
+     */
+    OpenFields fields(ByteString key, ByteString value, int crc32c) throws InvalidRecordException {
         checkKey(key);
         if (value.size() > maxValue) {
             throw new InvalidRecordException("record of " + value.size() + " bytes is over the cap of " + maxValue);
@@ -48,6 +51,12 @@ public final class RecordCheck {
             throw new InvalidRecordException(String.format("checksum mismatch: record says crc32c %08x, its bytes give %08x",
                     crc32c, actual));
         }
+        return OpenFields.scan(value);
+    }
+
+    /** Everything {@link #fields} checks, and the whole open parsed and its GUIDs sized: where a write enters. */
+    public PersistentOpen check(ByteString key, ByteString value, int crc32c) throws InvalidRecordException {
+        fields(key, value, crc32c);
         PersistentOpen open;
         try {
             open = PersistentOpen.parseFrom(value);
@@ -65,8 +74,6 @@ public final class RecordCheck {
     }
 
     private static void guid(String field, ByteString b) throws InvalidRecordException {
-        if (!b.isEmpty() && b.size() != 16) {
-            throw new InvalidRecordException(field + " of " + b.size() + " bytes (a GUID has 16)");
-        }
+        OpenFields.guid(field, b);
     }
 }

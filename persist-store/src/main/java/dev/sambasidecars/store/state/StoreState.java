@@ -10,7 +10,6 @@ import dev.sambasidecars.store.v1.DigestReply;
 import dev.sambasidecars.store.v1.ExpireResult;
 import dev.sambasidecars.store.v1.FindReply;
 import dev.sambasidecars.store.v1.GetReply;
-import dev.sambasidecars.store.v1.PersistentOpen;
 import dev.sambasidecars.store.v1.Query;
 import dev.sambasidecars.store.v1.Record;
 import dev.sambasidecars.store.v1.Status;
@@ -54,11 +53,10 @@ public final class StoreState {
         }
     }
 
-    /** A stored record with the open it holds (parsed once, for the indexes). */
-    record Entry(Record record, PersistentOpen open) {
+    /** A stored record with the fields its indexes use. */
+    record Entry(Record record, OpenFields open) {
         long deadline() {
-            return open.getDisconnectTimeUnixMs() == 0 ? 0
-                    : open.getDisconnectTimeUnixMs() + (long) Math.min(open.getDurableTimeoutMs(), Long.MAX_VALUE / 4);
+            return open.deadline();
         }
     }
 
@@ -108,7 +106,7 @@ public final class StoreState {
     }
 
     private UpdateResult update(Update u) {
-        List<PersistentOpen> opens = new ArrayList<>(u.getWritesCount());
+        List<OpenFields> opens = new ArrayList<>(u.getWritesCount());
         for (Check c : u.getChecksList()) {
             if (shards.of(c.getKey()) != shard) {
                 return wrongShard(c.getKey());
@@ -123,7 +121,7 @@ public final class StoreState {
                     RecordCheck.checkKey(w.getKey());
                     opens.add(null);
                 } else {
-                    opens.add(check.check(w.getKey(), w.getValue(), w.getCrc32C()));
+                    opens.add(check.fields(w.getKey(), w.getValue(), w.getCrc32C()));
                 }
             } catch (InvalidRecordException e) {
                 return UpdateResult.newBuilder().setStatus(Status.STATUS_INVALID_RECORD).setFailedKey(w.getKey())
@@ -159,12 +157,12 @@ public final class StoreState {
     private void put(Entry e) {
         ByteString key = e.record().getKey();
         records.put(key, e);
-        PersistentOpen o = e.open();
-        if (!o.getClientGuid().isEmpty() || !o.getCreateGuid().isEmpty()) {
-            byCreate.add(new CreateKey(o.getClientGuid(), o.getCreateGuid()), key);
+        OpenFields o = e.open();
+        if (!o.clientGuid().isEmpty() || !o.createGuid().isEmpty()) {
+            byCreate.add(new CreateKey(o.clientGuid(), o.createGuid()), key);
         }
-        byFileId.add(mix(o.getPersistentFileId()), key);
-        byNode.add(o.getOwningNode(), key);
+        byFileId.add(mix(o.fileId()), key);
+        byNode.add(o.owningNode(), key);
         long deadline = e.deadline();
         if (deadline != 0) {
             deadlines.computeIfAbsent(deadline, d -> new HashSet<>(2)).add(key);
@@ -174,10 +172,10 @@ public final class StoreState {
     private Entry remove(ByteString key) {
         Entry e = records.remove(key);
         if (e != null) {
-            PersistentOpen o = e.open();
-            byCreate.remove(new CreateKey(o.getClientGuid(), o.getCreateGuid()), key);
-            byFileId.remove(mix(o.getPersistentFileId()), key);
-            byNode.remove(o.getOwningNode(), key);
+            OpenFields o = e.open();
+            byCreate.remove(new CreateKey(o.clientGuid(), o.createGuid()), key);
+            byFileId.remove(mix(o.fileId()), key);
+            byNode.remove(o.owningNode(), key);
             long deadline = e.deadline();
             Set<ByteString> due = deadline == 0 ? null : deadlines.get(deadline);
             if (due != null && due.remove(key) && due.isEmpty()) {
@@ -273,7 +271,7 @@ public final class StoreState {
         byNode.clear();
         deadlines.clear();
         for (Record r : stored) {
-            put(new Entry(r, check.check(r.getKey(), r.getValue(), r.getCrc32C())));
+            put(new Entry(r, check.fields(r.getKey(), r.getValue(), r.getCrc32C())));
         }
         appliedIndex = applied;
         nextVersion = next;
