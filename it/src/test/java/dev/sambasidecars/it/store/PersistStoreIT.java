@@ -77,7 +77,7 @@ class PersistStoreIT {
         assertTrue(stale.stdout().contains("VERSION_MISMATCH"), stale.stdout());
 
         StatReply s = stat(cluster, 1);
-        assertEquals(8, s.getShardsCount(), s.toString());
+        assertEquals(3, s.getShardsCount(), s.toString());
         for (ShardStat sh : s.getShardsList()) {
             assertEquals(3, sh.getReplicasCount(), sh.toString());
             assertFalse(sh.getLeader().isEmpty(), sh.toString());

@@ -20,8 +20,9 @@ public final class StoreOptions implements OptionsProvider {
             "the nodes' addresses in pnn order, as in CTDB's nodes file (empty: ask ctdb-bridge)");
     public static final Option<Integer> PNN = Option.of("pnn", OptionTypes.integer(-1, 1023), -1,
             "this node's pnn among 'nodes' (-1: the entry that is one of this host's addresses)");
-    public static final Option<Integer> SHARDS = Option.of("shards", OptionTypes.integer(1, 4096), 8,
-            "shards (Raft groups) the keys are spread over; fixed once the store holds data");
+    public static final Option<Integer> SHARDS = Option.of("shards", OptionTypes.integer(1, 4096), 3,
+            "shards (Raft groups) the keys are spread over, about one per node (each adds its own log and fsyncs); "
+                    + "fixed once the store holds data");
     public static final Option<Integer> REPLICAS = Option.of("replicas", OptionTypes.integer(1, 9), 3,
             "replicas of each shard; a write is durable once a majority of them has it on disk");
     public static final Option<Path> DIRECTORY = Option.of("directory", OptionTypes.path(),
@@ -35,7 +36,7 @@ public final class StoreOptions implements OptionsProvider {
             "how long an operation may wait for its shard's majority before it fails as unavailable");
     public static final Option<Integer> BATCH_MAX = Option.of("batch max", OptionTypes.integer(1, 65536), 512,
             "most updates one log entry carries (group commit)");
-    public static final Option<Integer> IN_FLIGHT = Option.of("in flight", OptionTypes.integer(1, 1024), 4,
+    public static final Option<Integer> IN_FLIGHT = Option.of("in flight", OptionTypes.integer(1, 1024), 1,
             "log entries per shard this node has outstanding at once");
     public static final Option<Integer> SNAPSHOT_EVERY = Option.of("snapshot every", OptionTypes.integer(100, Integer.MAX_VALUE),
             100_000, "log entries between snapshots of a shard (the log before a snapshot is then dropped)");

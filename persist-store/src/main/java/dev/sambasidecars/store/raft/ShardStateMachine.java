@@ -40,6 +40,7 @@ public final class ShardStateMachine extends BaseStateMachine {
 
     private final StoreState state;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private volatile SingleFileSnapshotInfo latest;
     private volatile long snapshotIndex = -1;
     private volatile long snapshotMillis;
 
@@ -81,6 +82,7 @@ public final class ShardStateMachine extends BaseStateMachine {
 
     private void load() throws IOException {
         SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
+        latest = snapshot;
         if (snapshot == null) {
             return;
         }
@@ -107,6 +109,15 @@ public final class ShardStateMachine extends BaseStateMachine {
     @Override
     public SimpleStateMachineStorage getStateMachineStorage() {
         return storage;
+    }
+
+    /**
+     * The snapshot held, known without looking at the disk: Ratis asks before every append to a
+     * follower, and the storage's own answer lists the directory again whenever there is none yet.
+     */
+    @Override
+    public SingleFileSnapshotInfo getLatestSnapshot() {
+        return latest;
     }
 
     @Override
@@ -156,7 +167,8 @@ public final class ShardStateMachine extends BaseStateMachine {
             SnapshotFile.write(file.toPath(), state);
         }
         MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
-        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), applied));
+        latest = new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), applied);
+        storage.updateLatestSnapshot(latest);
         snapshotIndex = applied.getIndex();
         snapshotMillis = System.currentTimeMillis();
         return applied.getIndex();

@@ -100,6 +100,40 @@ class StoreNodeTest {
     }
 
     @Test
+    void shardLeadersSweepDisconnectedOpensPastTheirDurableTimeoutOnEveryReplica(@TempDir Path dir) throws Exception {
+        try (LocalCluster c = new LocalCluster(dir, 3, 2)) {
+            RecordStore s = new RecordStore(c.nodes.get(0));
+            long now = System.currentTimeMillis();
+            for (int i = 0; i < 20; i++) {
+                PersistentOpen o = open(i, 0).toBuilder()
+                        // Even ids were disconnected long enough ago; odd ones have a minute left.
+                        .setDisconnectTimeUnixMs(i % 2 == 0 ? now - 120_000 : now).setDurableTimeoutMs(60_000).build();
+                ByteString v = o.toByteString();
+                assertEquals(Status.STATUS_OK, s.put(key(i), v, RecordCheck.crc32c(v)).get(30, TimeUnit.SECONDS).getStatus());
+            }
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (s.listByNode(0).get(30, TimeUnit.SECONDS).getRecordsCount() > 10 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            List<Long> left = s.listByNode(0).get(30, TimeUnit.SECONDS).getRecordsList().stream()
+                    .map(r -> r.getKey().asReadOnlyByteBuffer().getLong()).sorted().toList();
+            assertEquals(List.of(1L, 3L, 5L, 7L, 9L, 11L, 13L, 15L, 17L, 19L), left);
+            assertTrue(c.nodes.stream().mapToLong(StoreNode::expired).sum() >= 10, "the sweeps were proposed by leaders");
+            // Every replica removed the same ones.
+            for (int shard = 0; shard < 2; shard++) {
+                long applied = s.digest(shard).get(30, TimeUnit.SECONDS).getAppliedIndex();
+                for (StoreNode n : c.nodes) {
+                    while (n.machine(shard).digest().getAppliedIndex() < applied && System.nanoTime() < deadline) {
+                        Thread.sleep(20);
+                    }
+                }
+                int sh = shard;
+                assertEquals(1, c.nodes.stream().map(n -> n.machine(sh).digest().getSha256()).distinct().count());
+            }
+        }
+    }
+
+    @Test
     void aRestartedNodeKeepsItsRecordsAndCatchesUp(@TempDir Path dir) throws Exception {
         try (LocalCluster c = new LocalCluster(dir, 3, 2)) {
             RecordStore a = new RecordStore(c.nodes.get(0));
