@@ -100,11 +100,18 @@ public abstract class DaemonCommand implements Callable<Integer> {
 
     /**
      * Library chatter that is no event for an operator: Netty warns on every unix-socket
-     * connection that gRPC's TCP keep-alive option does not apply, and Jetty logs its banner.
+     * connection that gRPC's TCP keep-alive option does not apply, Jetty logs its banner, Ratis
+     * its every election step.
      */
     static void quietenLibraries() {
         System.setProperty("org.slf4j.simpleLogger.log.io.netty.bootstrap", "error");
         System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
+        // Apache Ratis logs every vote, append stream and configuration key at info; persist-store
+        // logs leader changes, installed snapshots and log failures itself.
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.ratis", "warn");
+        // Its client logs each retry after a "not leader" answer as an error; the store reports
+        // a shard that stays unavailable itself.
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.ratis.client.impl.OrderedAsync", "off");
     }
 
     private String commandName() {

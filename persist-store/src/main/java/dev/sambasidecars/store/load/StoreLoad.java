@@ -170,7 +170,7 @@ public final class StoreLoad {
         try {
             StoreGrpc.StoreBlockingStub stub = StoreGrpc.newBlockingStub(ch);
             for (Map.Entry<ByteString, KeyState> e : keys.entrySet()) {
-                GetReply r = stub.withDeadlineAfter(30, TimeUnit.SECONDS).get(GetRequest.newBuilder().setKey(e.getKey()).build());
+                GetReply r = getRetrying(stub, e.getKey());
                 KeyState want = e.getValue();
                 long got;
                 try {
@@ -188,6 +188,29 @@ public final class StoreLoad {
             ch.shutdownNow();
         }
         return wrong;
+    }
+
+    /**
+     * A read that is retried for up to a minute while its shard answers UNAVAILABLE: a replica
+     * catching up after a restart is a question of availability, which verify does not judge.
+     */
+    private static GetReply getRetrying(StoreGrpc.StoreBlockingStub stub, ByteString key) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                return stub.withDeadlineAfter(30, TimeUnit.SECONDS).get(GetRequest.newBuilder().setKey(key).build());
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() != io.grpc.Status.Code.UNAVAILABLE || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     /** {@code StoreLoad SECONDS CLIENTS KEYS SOCKET...}: prints the rate and latencies. */

@@ -15,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.FileInfo;
@@ -172,6 +174,23 @@ public final class ShardStateMachine extends BaseStateMachine {
         snapshotIndex = applied.getIndex();
         snapshotMillis = System.currentTimeMillis();
         return applied.getIndex();
+    }
+
+    @Override
+    public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId newLeader) {
+        LOG.info("shard {}: leader is now {}", state.shard(), newLeader == null ? "unknown" : newLeader);
+    }
+
+    @Override
+    public void notifyLogFailed(Throwable cause, LogEntryProto failedEntry) {
+        LOG.error("shard {}: the Raft log failed{}: {}", state.shard(),
+                failedEntry == null ? "" : " at entry " + failedEntry.getIndex(), cause.toString());
+    }
+
+    @Override
+    public void notifySnapshotInstalled(org.apache.ratis.proto.RaftProtos.InstallSnapshotResult result, long snapshotIndex,
+                                        org.apache.ratis.protocol.RaftPeer peer) {
+        LOG.info("shard {}: snapshot at index {} installed on {}: {}", state.shard(), snapshotIndex, peer.getId(), result);
     }
 
     /** The earliest expiry deadline of a disconnected open in this shard (0: none). */

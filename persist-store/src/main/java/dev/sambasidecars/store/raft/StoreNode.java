@@ -75,6 +75,8 @@ public final class StoreNode implements AutoCloseable {
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("store-expiry").factory());
     private final AtomicLong expired = new AtomicLong();
+    private final RaftProperties props;
+    private final Parameters params;
 
     private StoreNode(StoreConfig config) throws IOException {
         this.config = config;
@@ -105,8 +107,21 @@ public final class StoreNode implements AutoCloseable {
                 })
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
-        for (RaftGroup g : groups) {
-            RaftClient client = RaftClient.newBuilder().setProperties(props).setParameters(params).setRaftGroup(g)
+        this.props = props;
+        this.params = params;
+    }
+
+    /**
+     * A client per shard, addressed to the shard's members as this node's replica last knew
+     * them from its log (a group it holds no replica of: as placed from the node list).
+     */
+    private void connectClients() {
+        for (int s = 0; s < groups.size(); s++) {
+            RaftServer.Division d = division(s);
+            if (d != null && !d.getGroup().getPeers().isEmpty()) {
+                groups.set(s, d.getGroup());
+            }
+            RaftClient client = RaftClient.newBuilder().setProperties(props).setParameters(params).setRaftGroup(groups.get(s))
                     .setClientId(ClientId.randomId())
                     .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                             (int) Math.max(3, config.writeTimeout().toMillis() / 100), TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
@@ -132,6 +147,7 @@ public final class StoreNode implements AutoCloseable {
                 }
             }
         }
+        node.connectClients();
         node.timers.scheduleWithFixedDelay(node::expireDue, 1, 1, TimeUnit.SECONDS);
         LOG.info("store {} node {}: {} shards, {} replicas each, {} held here", config.name(), config.thisNode(),
                 config.shards(), config.replicas(), node.localShards().size());
@@ -166,6 +182,10 @@ public final class StoreNode implements AutoCloseable {
         // A torn or corrupt tail of a segment is cut there; the leader sends the rest again.
         RaftServerConfigKeys.Log.setCorruptionPolicy(p, RaftServerConfigKeys.Log.CorruptionPolicy.WARN_AND_RETURN);
         RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, true);
+        // Ratis backs off to 5 s between appends to a follower that failed 30 times, so a replica
+        // restarted after a 20 s outage waited 5 s per round trip to catch up, and was unavailable
+        // meanwhile. Half a second at most: a down peer costs one connection attempt per 500 ms.
+        RaftServerConfigKeys.Log.Appender.setRetryPolicy(p, "1ms,10, 100ms,20, 500ms,100000000");
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2000, TimeUnit.MILLISECONDS));
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(config.writeTimeout().toMillis(), TimeUnit.MILLISECONDS));
