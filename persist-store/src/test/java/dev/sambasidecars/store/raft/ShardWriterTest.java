@@ -1,0 +1,102 @@
+package dev.sambasidecars.store.raft;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import dev.sambasidecars.store.v1.BatchResult;
+import dev.sambasidecars.store.v1.Command;
+import dev.sambasidecars.store.v1.Update;
+import dev.sambasidecars.store.v1.UpdateResult;
+import dev.sambasidecars.store.v1.Write;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.Test;
+
+/** Group commit: what waits goes out together, each update gets its own result, failures reach every waiter. */
+class ShardWriterTest {
+
+    /** A log that holds every proposed entry until the test completes it; results echo versions. */
+    private final List<Command> proposed = new ArrayList<>();
+    private final List<CompletableFuture<byte[]>> pending = new ArrayList<>();
+
+    private CompletableFuture<byte[]> propose(Command c) {
+        proposed.add(c);
+        CompletableFuture<byte[]> f = new CompletableFuture<>();
+        pending.add(f);
+        return f;
+    }
+
+    private static Update update(int i) {
+        return Update.newBuilder().addWrites(Write.newBuilder().setKey(ByteString.copyFromUtf8("k" + i))).build();
+    }
+
+    /** Answers entry {@code n}: update j of it gets version 1000 * n + j. */
+    private void commit(int n) {
+        BatchResult.Builder b = BatchResult.newBuilder();
+        for (int j = 0; j < proposed.get(n).getBatch().getUpdatesCount(); j++) {
+            b.addResults(UpdateResult.newBuilder().setVersion(1000L * n + j));
+        }
+        pending.get(n).complete(b.build().toByteArray());
+    }
+
+    @Test
+    void updatesArrivingWhileAnEntryIsInFlightGoOutTogetherInOrder() throws Exception {
+        ShardWriter w = new ShardWriter(this::propose, 3, 1);
+        List<CompletableFuture<UpdateResult>> results = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            results.add(w.submit(update(i)));
+        }
+        // The first went alone; the next five wait (one entry in flight).
+        assertEquals(1, proposed.size());
+        assertEquals(5, w.queued());
+        commit(0);
+        // Then at most batchMax (3) per entry, still one in flight.
+        assertEquals(2, proposed.size());
+        assertEquals(List.of(update(1), update(2), update(3)), proposed.get(1).getBatch().getUpdatesList());
+        commit(1);
+        assertEquals(List.of(update(4), update(5)), proposed.get(2).getBatch().getUpdatesList());
+        commit(2);
+        List<Long> versions = new ArrayList<>();
+        for (CompletableFuture<UpdateResult> r : results) {
+            versions.add(r.get().getVersion());
+        }
+        assertEquals(List.of(0L, 1000L, 1001L, 1002L, 2000L, 2001L), versions);
+        assertEquals(0, w.queued());
+    }
+
+    @Test
+    void severalEntriesMayBeInFlight() {
+        ShardWriter w = new ShardWriter(this::propose, 100, 2);
+        for (int i = 0; i < 5; i++) {
+            w.submit(update(i));
+        }
+        assertEquals(2, proposed.size(), "two entries in flight");
+        assertEquals(3, w.queued());
+        commit(1);
+        assertEquals(3, proposed.size());
+        assertEquals(3, proposed.get(2).getBatch().getUpdatesCount());
+    }
+
+    @Test
+    void aFailedEntryFailsEachOfItsUpdatesAndTheNextGoesOut() {
+        ShardWriter w = new ShardWriter(this::propose, 10, 1);
+        CompletableFuture<UpdateResult> a = w.submit(update(0));
+        CompletableFuture<UpdateResult> b = w.submit(update(1));
+        CompletableFuture<UpdateResult> c = w.submit(update(2));
+        pending.get(0).completeExceptionally(new IOException("no majority"));
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, a::get);
+        assertInstanceOf(IOException.class, e.getCause());
+        assertEquals(2, proposed.size());
+        pending.get(1).completeExceptionally(new IOException("still none"));
+        assertTrue(b.isCompletedExceptionally() && c.isCompletedExceptionally());
+        // A reply with the wrong number of results fails its updates rather than misattributing them.
+        CompletableFuture<UpdateResult> d = w.submit(update(3));
+        pending.get(2).complete(BatchResult.getDefaultInstance().toByteArray());
+        assertTrue(d.isCompletedExceptionally());
+    }
+}
