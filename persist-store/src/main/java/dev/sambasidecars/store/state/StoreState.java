@@ -92,11 +92,6 @@ public final class StoreState {
         };
     }
 
-    /** Marks an entry that changes nothing here (a configuration change, a leader's no-op). */
-    public void skip(long index) {
-        appliedIndex = index;
-    }
-
     private BatchResult batch(Batch batch) {
         BatchResult.Builder out = BatchResult.newBuilder();
         for (Update u : batch.getUpdatesList()) {
