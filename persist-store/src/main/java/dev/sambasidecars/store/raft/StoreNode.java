@@ -89,9 +89,12 @@ public final class StoreNode implements AutoCloseable {
             RaftGroupId gid = RaftGroupId.valueOf(Shards.groupId(config.name(), s));
             shardOfGroup.put(gid, s);
             List<Integer> placed = Shards.place(s, pnns, config.replicas());
-            // The first-placed replica has the higher priority: Ratis hands it the leadership
-            // once it is up to date, which spreads the leaders over the nodes.
-            List<RaftPeer> peers = placed.stream().map(p -> peer(p, p.equals(placed.getFirst()) ? 1 : 0)).toList();
+            // One replica gets the higher priority and Ratis hands it the leadership once it is up
+            // to date: shard s prefers the s-th node when it holds a replica (leaders round-robin
+            // over the nodes), else the first-placed replica.
+            Integer preferred = pnns.get(s % pnns.size());
+            int leader = placed.contains(preferred) ? preferred : placed.getFirst();
+            List<RaftPeer> peers = placed.stream().map(p -> peer(p, p == leader ? 1 : 0)).toList();
             groups.add(RaftGroup.valueOf(gid, peers));
         }
         server = RaftServer.newBuilder()
