@@ -1,12 +1,10 @@
 package dev.sambasidecars.common.tls;
 
+import dev.sambasidecars.common.net.LocalAddresses;
 import dev.sambasidecars.common.tls.TlsFileException.Problem;
 import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -37,30 +35,12 @@ sealed interface NodeAddressCheck {
         @Override
         public void check(Path file, X509Certificate certificate) throws TlsFileException {
             List<InetAddress> named = Certificates.ipAddresses(certificate);
-            List<InetAddress> local = localAddresses();
+            List<InetAddress> local = LocalAddresses.list();
             if (named.stream().noneMatch(local::contains)) {
                 throw new TlsFileException(file, Problem.ADDRESS_NOT_IN_CERTIFICATE, "names " + list(named)
                         + ", none of them an address of this host (" + list(local)
                         + "): is it another node's certificate?");
             }
-        }
-
-        static List<InetAddress> localAddresses() {
-            List<InetAddress> out = new ArrayList<>();
-            try {
-                NetworkInterface.networkInterfaces()
-                        .forEach(ni -> ni.inetAddresses().forEach(a -> {
-                            // Compare without the scope id that link-local IPv6 addresses carry.
-                            try {
-                                out.add(InetAddress.getByAddress(a.getAddress()));
-                            } catch (java.net.UnknownHostException e) {
-                                throw new IllegalStateException(e);
-                            }
-                        }));
-            } catch (SocketException e) {
-                // No interface list: nothing can match, and the message says which were seen.
-            }
-            return out;
         }
     }
 

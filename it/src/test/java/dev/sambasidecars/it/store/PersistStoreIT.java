@@ -49,14 +49,6 @@ class PersistStoreIT {
         Sidecars.startStoreStack(cluster, WRITE_TIMEOUT);
     }
 
-    private static void awaitLeaders(SambaCluster cluster) throws InterruptedException {
-        Sidecars.awaitStoreLeaders(cluster);
-    }
-
-    private static StatReply stat(SambaCluster cluster, int node) {
-        return Sidecars.storeStat(cluster, node);
-    }
-
     private static Path socket(SambaCluster cluster, int node) {
         return cluster.socketDirectory(node).resolve("persist-store.sock");
     }
@@ -76,7 +68,7 @@ class PersistStoreIT {
         assertEquals(1, stale.exitCode(), stale.toString());
         assertTrue(stale.stdout().contains("VERSION_MISMATCH"), stale.stdout());
 
-        StatReply s = stat(cluster, 1);
+        StatReply s = Sidecars.storeStat(cluster, 1);
         assertEquals(3, s.getShardsCount(), s.toString());
         for (ShardStat sh : s.getShardsList()) {
             assertEquals(3, sh.getReplicasCount(), sh.toString());
@@ -92,7 +84,7 @@ class PersistStoreIT {
     @Test
     @Order(2)
     void killingAShardLeaderMidLoadLosesNoAcknowledgedWrite(SambaCluster cluster) throws Exception {
-        StatReply s = stat(cluster, 0);
+        StatReply s = Sidecars.storeStat(cluster, 0);
         int victim = Integer.parseInt(s.getShards(0).getLeader().substring(1));
         List<Path> sockets = List.of(socket(cluster, 0), socket(cluster, 1), socket(cluster, 2));
         CompletableFuture<StoreLoad.Result> load = CompletableFuture.supplyAsync(() -> {
@@ -109,7 +101,7 @@ class PersistStoreIT {
         StoreLoad.Result r = load.get(120, TimeUnit.SECONDS);
         assertTrue(r.acked() > 200, r.toString());
         assertTrue(r.failed() > 0, "the killed node's own clients saw it go: " + r);
-        awaitLeaders(cluster);
+        Sidecars.awaitStoreLeaders(cluster);
         for (int node = 0; node < cluster.size(); node++) {
             List<String> wrong = StoreLoad.verify(socket(cluster, node), r.keys());
             assertEquals(List.of(), wrong, "read through node " + node + " after " + r);
@@ -125,7 +117,7 @@ class PersistStoreIT {
                 StringBuilder diff = new StringBuilder();
                 List<StatReply> stats = new java.util.ArrayList<>();
                 for (int i = 0; i < cluster.size(); i++) {
-                    stats.add(stat(cluster, i));
+                    stats.add(Sidecars.storeStat(cluster, i));
                 }
                 if (stats.contains(null)) {
                     last.set("a node does not answer stat");
@@ -169,7 +161,7 @@ class PersistStoreIT {
         } finally {
             cluster.heal(cut);
         }
-        awaitLeaders(cluster);
+        Sidecars.awaitStoreLeaders(cluster);
         SambaCluster.awaitCondition("the healed node reads the majority's write", Duration.ofSeconds(60),
                 () -> {
                     try {
@@ -193,7 +185,7 @@ class PersistStoreIT {
         for (int i = 0; i < cluster.size(); i++) {
             Sidecars.start(cluster, i, "persist-store", WRITE_TIMEOUT);
         }
-        awaitLeaders(cluster);
+        Sidecars.awaitStoreLeaders(cluster);
         assertEquals(List.of(), StoreLoad.verify(socket(cluster, 2), r.keys()));
         awaitReplicasEqual(cluster);
     }

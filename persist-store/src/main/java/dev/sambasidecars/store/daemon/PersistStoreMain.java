@@ -5,6 +5,7 @@ import dev.sambasidecars.common.config.SidecarConfig;
 import dev.sambasidecars.common.daemon.DaemonCommand;
 import dev.sambasidecars.common.daemon.DaemonContext;
 import dev.sambasidecars.common.daemon.StartupException;
+import dev.sambasidecars.common.net.LocalAddresses;
 import dev.sambasidecars.common.tls.ClusterTls;
 import dev.sambasidecars.ctdb.api.BridgeClient;
 import dev.sambasidecars.ctdb.api.v1.ClusterSnapshot;
@@ -14,8 +15,6 @@ import dev.sambasidecars.store.raft.StoreNode;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -96,7 +95,7 @@ public final class PersistStoreMain extends DaemonCommand {
             }
             int pnn = cfg.get(StoreOptions.MODULE, StoreOptions.PNN);
             if (pnn < 0) {
-                pnn = nodes.entrySet().stream().filter(e -> isLocal(e.getValue())).mapToInt(Map.Entry::getKey)
+                pnn = nodes.entrySet().stream().filter(e -> LocalAddresses.contains(e.getValue())).mapToInt(Map.Entry::getKey)
                         .findFirst().orElseThrow(() -> new ConfigException(cfg.origin(StoreOptions.MODULE, StoreOptions.NODES),
                                 "sidecar persist-store:nodes", "none of " + nodes.values()
                                         + " is an address of this host; set 'sidecar persist-store:pnn'"));
@@ -133,14 +132,6 @@ public final class PersistStoreMain extends DaemonCommand {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StartupException("interrupted while asking ctdb-bridge for the node list", e);
-        }
-    }
-
-    private static boolean isLocal(InetAddress a) {
-        try {
-            return NetworkInterface.getByInetAddress(a) != null;
-        } catch (SocketException e) {
-            return false;
         }
     }
 

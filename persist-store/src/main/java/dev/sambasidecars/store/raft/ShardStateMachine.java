@@ -43,7 +43,6 @@ public final class ShardStateMachine extends BaseStateMachine {
     private final StoreState state;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private volatile SingleFileSnapshotInfo latest;
-    private volatile long snapshotIndex = -1;
     private volatile long snapshotMillis;
 
     public ShardStateMachine(StoreState state) {
@@ -103,7 +102,6 @@ public final class ShardStateMachine extends BaseStateMachine {
             }
             updateLastAppliedTermIndex(last);
         }
-        snapshotIndex = last.getIndex();
         snapshotMillis = Files.getLastModifiedTime(file).toMillis();
         LOG.info("shard {}: loaded snapshot {} ({} records)", state.shard(), last, state.size());
     }
@@ -171,7 +169,6 @@ public final class ShardStateMachine extends BaseStateMachine {
         MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
         latest = new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), applied);
         storage.updateLatestSnapshot(latest);
-        snapshotIndex = applied.getIndex();
         snapshotMillis = System.currentTimeMillis();
         return applied.getIndex();
     }
@@ -214,7 +211,8 @@ public final class ShardStateMachine extends BaseStateMachine {
     }
 
     public long snapshotIndex() {
-        return snapshotIndex;
+        SingleFileSnapshotInfo s = latest;
+        return s == null ? -1 : s.getIndex();
     }
 
     public long snapshotMillis() {

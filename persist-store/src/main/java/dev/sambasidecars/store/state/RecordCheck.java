@@ -42,6 +42,11 @@ public final class RecordCheck {
      * fields read off the wire (see {@link OpenFields}).
      */
     OpenFields fields(ByteString key, ByteString value, int crc32c) throws InvalidRecordException {
+        checkBytes(key, value, crc32c);
+        return OpenFields.scan(value);
+    }
+
+    private void checkBytes(ByteString key, ByteString value, int crc32c) throws InvalidRecordException {
         checkKey(key);
         if (value.size() > maxValue) {
             throw new InvalidRecordException("record of " + value.size() + " bytes is over the cap of " + maxValue);
@@ -51,12 +56,14 @@ public final class RecordCheck {
             throw new InvalidRecordException(String.format("checksum mismatch: record says crc32c %08x, its bytes give %08x",
                     crc32c, actual));
         }
-        return OpenFields.scan(value);
     }
 
-    /** Everything {@link #fields} checks, and the whole open parsed and its GUIDs sized: where a write enters. */
+    /**
+     * Key, size and checksum as {@link #fields}, then the whole open parsed and every GUID sized
+     * (a superset of what the scan checks): where a write enters.
+     */
     public PersistentOpen check(ByteString key, ByteString value, int crc32c) throws InvalidRecordException {
-        fields(key, value, crc32c);
+        checkBytes(key, value, crc32c);
         PersistentOpen open;
         try {
             open = PersistentOpen.parseFrom(value);

@@ -54,11 +54,7 @@ public final class StoreState {
     }
 
     /** A stored record with the fields its indexes use. */
-    record Entry(Record record, OpenFields open) {
-        long deadline() {
-            return open.deadline();
-        }
-    }
+    record Entry(Record record, OpenFields open) { }
 
     public StoreState(int shard, Shards shards, RecordCheck check) {
         this.shard = shard;
@@ -158,7 +154,7 @@ public final class StoreState {
         }
         byFileId.add(mix(o.fileId()), key);
         byNode.add(o.owningNode(), key);
-        long deadline = e.deadline();
+        long deadline = o.deadline();
         if (deadline != 0) {
             deadlines.computeIfAbsent(deadline, d -> new HashSet<>(2)).add(key);
         }
@@ -171,7 +167,7 @@ public final class StoreState {
             byCreate.remove(new CreateKey(o.clientGuid(), o.createGuid()), key);
             byFileId.remove(mix(o.fileId()), key);
             byNode.remove(o.owningNode(), key);
-            long deadline = e.deadline();
+            long deadline = o.deadline();
             Set<ByteString> due = deadline == 0 ? null : deadlines.get(deadline);
             if (due != null && due.remove(key) && due.isEmpty()) {
                 deadlines.remove(deadline);
