@@ -12,6 +12,7 @@ required=25
 
 version="$(sed -n 's/^version=//p' "$props")"
 main="$(sed -n "s/^$name=//p" "$props")"
+jvm="$(sed -n "s/^$name\.jvm=//p" "$props")"
 if [ -z "$main" ]; then
   echo "$name is not available in this version of samba-sidecars ($version)." >&2
   exit 2
@@ -57,6 +58,6 @@ if [ -z "$java" ]; then
   exit 3
 fi
 
-# shellcheck disable=SC2086 # SIDECARS_JAVA_OPTS is a list of options
+# shellcheck disable=SC2086 # the options are lists
 exec "$java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
-  ${SIDECARS_JAVA_OPTS:-} -cp "$home/lib/*" "$main" "$@"
+  $jvm ${SIDECARS_JAVA_OPTS:-} -cp "$home/lib/*" "$main" "$@"

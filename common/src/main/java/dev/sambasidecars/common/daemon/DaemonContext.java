@@ -31,6 +31,7 @@ public final class DaemonContext {
     private final Lifecycle lifecycle;
     private final SdNotify notify;
     private final List<BindableService> localServices = new ArrayList<>();
+    private boolean inlineLocalApi;
 
     DaemonContext(String module, SidecarConfig config, Metrics metrics, MetricsServer metricsServer,
                   Lifecycle lifecycle, SdNotify notify) {
@@ -102,10 +103,19 @@ public final class DaemonContext {
         localServices.add(service);
     }
 
+    /**
+     * Declares that no handler of the local API blocks (each answers from a future's completion):
+     * requests are then handled on the event loop that read them, without a hand-off per call.
+     */
+    public void inlineLocalApi() {
+        inlineLocalApi = true;
+    }
+
     GrpcUnix.UnixServer serveLocalApi(long startedMillis) throws IOException {
         List<BindableService> all = new ArrayList<>(localServices);
         all.add(new DaemonInfoService(module, config, metricsServer.url(), startedMillis));
-        GrpcUnix.UnixServer server = GrpcUnix.serve(localApiSocket(), peerPolicy(), metrics.registry(), module, all);
+        GrpcUnix.UnixServer server = GrpcUnix.serve(localApiSocket(), peerPolicy(), metrics.registry(), module, all,
+                inlineLocalApi);
         lifecycle.onStop("local API " + server.path(), server::stop);
         return server;
     }

@@ -87,6 +87,16 @@ public final class GrpcUnix {
     /** Serves {@code services} on {@code path}; only peers the policy permits get through. */
     public static UnixServer serve(Path path, PeerCredentialPolicy policy, MeterRegistry registry, String module,
                                    List<BindableService> services) throws IOException {
+        return serve(path, policy, registry, module, services, false);
+    }
+
+    /**
+     * As {@link #serve(Path, PeerCredentialPolicy, MeterRegistry, String, List)}; with {@code inline}
+     * the handlers run on the event loop that read the request, without a hand-off to a thread
+     * pool: for services whose handlers never block (they answer from a future's completion).
+     */
+    public static UnixServer serve(Path path, PeerCredentialPolicy policy, MeterRegistry registry, String module,
+                                   List<BindableService> services, boolean inline) throws IOException {
         SocketFiles.prepare(path);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
         String socket = path.getFileName().toString();
@@ -104,6 +114,9 @@ public final class GrpcUnix {
                 .workerEventLoopGroup(group)
                 .permitKeepAliveWithoutCalls(true)
                 .permitKeepAliveTime(10, TimeUnit.SECONDS);
+        if (inline) {
+            b.directExecutor();
+        }
         services.forEach(b::addService);
         Server server;
         try {
@@ -118,13 +131,23 @@ public final class GrpcUnix {
 
     /** A channel to a gRPC server on {@code path}; close it with {@code shutdown()}. */
     public static ManagedChannel channel(Path path) {
+        return channel(path, false);
+    }
+
+    /**
+     * A channel to a gRPC server on {@code path}; with {@code inline}, async callbacks run on the
+     * channel's event loop (for callers whose callbacks never block).
+     */
+    public static ManagedChannel channel(Path path, boolean inline) {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        ManagedChannel ch = NettyChannelBuilder.forAddress(new DomainSocketAddress(path.toString()))
+        NettyChannelBuilder b = NettyChannelBuilder.forAddress(new DomainSocketAddress(path.toString()))
                 .channelType(EpollDomainSocketChannel.class)
                 .eventLoopGroup(group)
-                .usePlaintext()
-                .build();
-        return new OwningChannel(ch, group);
+                .usePlaintext();
+        if (inline) {
+            b.directExecutor();
+        }
+        return new OwningChannel(b.build(), group);
     }
 
     /**

@@ -76,6 +76,7 @@ public final class PersistStoreMain extends DaemonCommand {
         StoreMetrics metrics = new StoreMetrics(ctx.metrics());
         metrics.bind(node);
         ctx.addLocalService(new StoreService(new RecordStore(node), metrics));
+        ctx.inlineLocalApi();
         LOG.info("persist-store node {} ({}) of {}: {} shards x {} replicas", members.thisPnn(), self,
                 members.nodes(), config.shards(), config.replicas());
     }

@@ -113,8 +113,23 @@ final class StoreService extends StoreGrpc.StoreImplBase {
         }
     }
 
+    /** The stat reads log directories and digests every record: off the event loop the API runs on. */
     @Override
     public void stat(StatRequest req, StreamObserver<StatReply> out) {
+        Thread.ofVirtual().name("store-stat").start(() -> {
+            StatReply reply;
+            try {
+                reply = stat();
+            } catch (RuntimeException e) {
+                out.onError(Status.INTERNAL.withDescription("stat failed: " + e).asException());
+                return;
+            }
+            out.onNext(reply);
+            out.onCompleted();
+        });
+    }
+
+    private StatReply stat() {
         StoreNode node = store.node();
         StatReply.Builder reply = StatReply.newBuilder().setThisNode(node.config().thisNode());
         for (int s = 0; s < node.shards().count(); s++) {
@@ -145,7 +160,6 @@ final class StoreService extends StoreGrpc.StoreImplBase {
             }
             reply.addShards(st);
         }
-        out.onNext(reply.build());
-        out.onCompleted();
+        return reply.build();
     }
 }

@@ -15,6 +15,7 @@ import dev.sambasidecars.store.v1.StoreGrpc;
 import dev.sambasidecars.store.v1.UpdateResult;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -24,9 +25,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A write load on persist-store through its local sockets, as smbd would make it: {@code clients}
@@ -91,76 +96,123 @@ public final class StoreLoad {
 
     /**
      * Runs the load for {@code duration}; client {@code i} writes through {@code sockets[i % n]}.
+     * Each client is a chain of asynchronous calls (the next put leaves from the previous one's
+     * completion, on the channel's event loop), so the driver spends no thread per client.
      */
     public static Result run(List<Path> sockets, int clients, int keysPerClient, Duration duration) throws InterruptedException {
-        List<ManagedChannel> channels = sockets.stream().map(GrpcUnix::channel).toList();
+        List<ManagedChannel> channels = sockets.stream().map(p -> GrpcUnix.channel(p, true)).toList();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong failed = new AtomicLong();
         Map<ByteString, KeyState> keys = new ConcurrentHashMap<>();
-        List<long[]> latencies = new ArrayList<>();
-        List<int[]> counts = new ArrayList<>();
-        List<Thread> threads = new ArrayList<>();
+        CountDownLatch done = new CountDownLatch(clients);
+        ScheduledExecutorService pause = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
+        AtomicReference<String> problem = new AtomicReference<>();
+        List<Client> all = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
-            int client = c;
-            long[] lat = new long[1 << 20];
-            int[] n = new int[1];
-            latencies.add(lat);
-            counts.add(n);
-            StoreGrpc.StoreBlockingStub stub = StoreGrpc.newBlockingStub(channels.get(c % channels.size()));
-            int node = c % channels.size();
-            threads.add(Thread.ofVirtual().name("load-" + c).start(() -> {
-                long seq = 0;
-                while (!stop.get()) {
-                    int k = (int) (seq % keysPerClient);
-                    ByteString key = key(client, k);
-                    long s = ++seq;
-                    ByteString value = open(client, k, s, node).toByteString();
-                    long t0 = System.nanoTime();
-                    try {
-                        UpdateResult r = stub.withDeadlineAfter(15, TimeUnit.SECONDS).put(PutRequest.newBuilder()
-                                .setKey(key).setValue(value).setCrc32C(RecordCheck.crc32c(value)).build());
-                        if (r.getStatus() != Status.STATUS_OK) {
-                            throw new IllegalStateException("put " + key.toStringUtf8() + ": " + r);
-                        }
-                        long dt = System.nanoTime() - t0;
-                        if (n[0] < lat.length) {
-                            lat[n[0]] = dt;
-                        }
-                        n[0]++;
-                        keys.put(key, new KeyState(s, List.of()));
-                    } catch (StatusRuntimeException e) {
-                        failed.incrementAndGet();
-                        KeyState before = keys.get(key);
-                        List<Long> unknown = new ArrayList<>(before == null ? List.of() : before.uncertain());
-                        unknown.add(s);
-                        keys.put(key, new KeyState(before == null ? 0 : before.acked(), List.copyOf(unknown)));
-                        try {
-                            Thread.sleep(50);
-                        } catch (InterruptedException ie) {
-                            return;
-                        }
-                    }
-                }
-            }));
+            all.add(new Client(c, c % channels.size(), keysPerClient, StoreGrpc.newStub(channels.get(c % channels.size())),
+                    stop, failed, keys, done, pause, problem));
         }
         long t0 = System.nanoTime();
+        all.forEach(Client::next);
         Thread.sleep(duration.toMillis());
         stop.set(true);
-        for (Thread t : threads) {
-            t.join();
+        if (!done.await(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(done.getCount() + " clients still waiting 30 s after the end of the load");
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        pause.shutdownNow();
         channels.forEach(ManagedChannel::shutdownNow);
-        long total = counts.stream().mapToLong(n -> n[0]).sum();
-        long[] all = new long[(int) Math.min(Integer.MAX_VALUE - 8, counts.stream().mapToLong(n -> Math.min(n[0], 1 << 20)).sum())];
-        int at = 0;
-        for (int i = 0; i < latencies.size(); i++) {
-            int len = Math.min(counts.get(i)[0], latencies.get(i).length);
-            System.arraycopy(latencies.get(i), 0, all, at, len);
-            at += len;
+        if (problem.get() != null) {
+            throw new IllegalStateException(problem.get());
         }
-        Arrays.sort(all);
-        return new Result(total, failed.get(), seconds, all, Map.copyOf(keys));
+        long total = all.stream().mapToLong(c -> c.count).sum();
+        long[] lat = new long[(int) total];
+        int at = 0;
+        for (Client c : all) {
+            System.arraycopy(c.latency, 0, lat, at, c.count);
+            at += c.count;
+        }
+        Arrays.sort(lat);
+        return new Result(total, failed.get(), seconds, lat, Map.copyOf(keys));
+    }
+
+    /** One writer: a put at a time, each over its own keys in turn. */
+    private static final class Client {
+        private final int client;
+        private final int node;
+        private final int keysPerClient;
+        private final StoreGrpc.StoreStub stub;
+        private final AtomicBoolean stop;
+        private final AtomicLong failed;
+        private final Map<ByteString, KeyState> keys;
+        private final CountDownLatch done;
+        private final ScheduledExecutorService pause;
+        private final AtomicReference<String> problem;
+        private long[] latency = new long[1024];
+        private int count;
+        private long seq;
+
+        Client(int client, int node, int keysPerClient, StoreGrpc.StoreStub stub, AtomicBoolean stop, AtomicLong failed,
+               Map<ByteString, KeyState> keys, CountDownLatch done, ScheduledExecutorService pause,
+               AtomicReference<String> problem) {
+            this.client = client;
+            this.problem = problem;
+            this.node = node;
+            this.keysPerClient = keysPerClient;
+            this.stub = stub;
+            this.stop = stop;
+            this.failed = failed;
+            this.keys = keys;
+            this.done = done;
+            this.pause = pause;
+        }
+
+        void next() {
+            if (stop.get()) {
+                done.countDown();
+                return;
+            }
+            int k = (int) (seq % keysPerClient);
+            ByteString key = key(client, k);
+            long s = ++seq;
+            ByteString value = open(client, k, s, node).toByteString();
+            long t0 = System.nanoTime();
+            stub.withDeadlineAfter(15, TimeUnit.SECONDS).put(PutRequest.newBuilder().setKey(key).setValue(value)
+                    .setCrc32C(RecordCheck.crc32c(value)).build(), new StreamObserver<>() {
+                        private UpdateResult result;
+
+                        @Override
+                        public void onNext(UpdateResult r) {
+                            result = r;
+                        }
+
+                        @Override
+                        public void onError(Throwable e) {
+                            failed.incrementAndGet();
+                            KeyState before = keys.get(key);
+                            List<Long> unknown = new ArrayList<>(before == null ? List.of() : before.uncertain());
+                            unknown.add(s);
+                            keys.put(key, new KeyState(before == null ? 0 : before.acked(), List.copyOf(unknown)));
+                            pause.schedule(Client.this::next, 50, TimeUnit.MILLISECONDS);
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                            if (result == null || result.getStatus() != Status.STATUS_OK) {
+                                problem.compareAndSet(null, "put " + key.toStringUtf8() + ": " + result);
+                                stop.set(true);
+                                done.countDown();
+                                return;
+                            }
+                            if (count == latency.length) {
+                                latency = Arrays.copyOf(latency, count * 2);
+                            }
+                            latency[count++] = System.nanoTime() - t0;
+                            keys.put(key, new KeyState(s, List.of()));
+                            next();
+                        }
+                    });
+        }
     }
 
     /** Reads every key of a run back through {@code socket}; returns what differs from what must be there. */

@@ -6,12 +6,14 @@ import dev.sambasidecars.store.v1.BatchResult;
 import dev.sambasidecars.store.v1.Command;
 import dev.sambasidecars.store.v1.Update;
 import dev.sambasidecars.store.v1.UpdateResult;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Group commit for one shard: updates submitted while the shard's outstanding log entries are
@@ -21,27 +23,35 @@ import java.util.function.Function;
  */
 final class ShardWriter {
 
-    private record Pending(Update update, CompletableFuture<UpdateResult> result) { }
+    private record Pending(Update update, CompletableFuture<UpdateResult> result, long queuedNanos) { }
 
     private final Function<Command, CompletableFuture<byte[]>> propose;
     private final int batchMax;
     private final int inFlightMax;
+    private final long maxWaitNanos;
+    private final Supplier<Throwable> late;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private int inFlight;
 
     /**
-     * @param propose sends one log entry and completes with the state machine's reply
+     * @param propose sends one log entry and completes with the state machine's reply, or fails
+     *     within a bounded time (the one timer per entry, not per update)
+     * @param maxWait how long an update may wait in the queue; past it, it fails with {@code late}
+     *     rather than go out (its caller has been told it timed out, or is about to be)
      */
-    ShardWriter(Function<Command, CompletableFuture<byte[]>> propose, int batchMax, int inFlightMax) {
+    ShardWriter(Function<Command, CompletableFuture<byte[]>> propose, int batchMax, int inFlightMax, Duration maxWait,
+                Supplier<Throwable> late) {
         this.propose = propose;
         this.batchMax = batchMax;
         this.inFlightMax = inFlightMax;
+        this.maxWaitNanos = maxWait.toNanos();
+        this.late = late;
     }
 
     CompletableFuture<UpdateResult> submit(Update update) {
         CompletableFuture<UpdateResult> f = new CompletableFuture<>();
         synchronized (this) {
-            queue.add(new Pending(update, f));
+            queue.add(new Pending(update, f, System.nanoTime()));
         }
         drain();
         return f;
@@ -54,17 +64,25 @@ final class ShardWriter {
     private void drain() {
         while (true) {
             List<Pending> batch;
+            List<Pending> stale = new ArrayList<>(0);
             synchronized (this) {
                 if (inFlight >= inFlightMax || queue.isEmpty()) {
                     return;
                 }
+                long now = System.nanoTime();
                 batch = new ArrayList<>(Math.min(queue.size(), batchMax));
                 while (!queue.isEmpty() && batch.size() < batchMax) {
-                    batch.add(queue.poll());
+                    Pending p = queue.poll();
+                    (now - p.queuedNanos() > maxWaitNanos ? stale : batch).add(p);
                 }
-                inFlight++;
+                if (!batch.isEmpty()) {
+                    inFlight++;
+                }
             }
-            send(batch);
+            stale.forEach(p -> p.result().completeExceptionally(late.get()));
+            if (!batch.isEmpty()) {
+                send(batch);
+            }
         }
     }
 

@@ -40,6 +40,7 @@ import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -75,6 +76,8 @@ public final class StoreNode implements AutoCloseable {
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("store-expiry").factory());
     private final AtomicLong expired = new AtomicLong();
+    private final ClientId localClient = ClientId.randomId();
+    private final AtomicLong localCalls = new AtomicLong();
     private final RaftProperties props;
     private final Parameters params;
 
@@ -130,7 +133,10 @@ public final class StoreNode implements AutoCloseable {
                             (int) Math.max(3, config.writeTimeout().toMillis() / 100), TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
                     .build();
             clients.add(client);
-            writers.add(new ShardWriter(cmd -> propose(client, cmd), config.batchMax(), config.inFlightMax()));
+            int shard = s;
+            writers.add(new ShardWriter(cmd -> bounded(shard, propose(shard, cmd)), config.batchMax(), config.inFlightMax(),
+                    config.writeTimeout(), () -> new StoreUnavailableException(shard, "shard " + shard
+                            + " is unavailable: no answer within " + config.writeTimeout().toMillis() + " ms", null)));
         }
     }
 
@@ -206,9 +212,34 @@ public final class StoreNode implements AutoCloseable {
         return params;
     }
 
-    private static CompletableFuture<byte[]> propose(RaftClient client, Command command) {
-        return client.async().send(Message.valueOf(command.toByteString().asReadOnlyByteBuffer()))
-                .thenApply(StoreNode::content);
+    /**
+     * Sends one log entry to the shard. Where this node's replica leads, the entry goes straight
+     * to it (no RPC, no TLS to itself); a replica that turns out not to lead, or not yet, refuses
+     * before appending anything, and the entry then goes through the shard's client, which finds
+     * the leader and retries under one call id (the retry cache keeps it from applying twice).
+     */
+    private CompletableFuture<byte[]> propose(int shard, Command command) {
+        Message m = Message.valueOf(command.toByteString().asReadOnlyByteBuffer());
+        RaftServer.Division d = division(shard);
+        if (d != null && d.getInfo().isLeaderReady()) {
+            RaftClientRequest req = RaftClientRequest.newBuilder().setClientId(localClient)
+                    .setServerId(d.getId()).setGroupId(d.getGroup().getGroupId())
+                    .setCallId(localCalls.incrementAndGet()).setMessage(m)
+                    .setType(RaftClientRequest.writeRequestType()).build();
+            CompletableFuture<RaftClientReply> local;
+            try {
+                local = server.submitClientRequestAsync(req);
+            } catch (IOException e) {
+                local = CompletableFuture.failedFuture(e);
+            }
+            return local.thenCompose(r -> r.getNotLeaderException() != null || r.getLeaderNotReadyException() != null
+                    ? viaClient(shard, m) : CompletableFuture.completedFuture(content(r)));
+        }
+        return viaClient(shard, m);
+    }
+
+    private CompletableFuture<byte[]> viaClient(int shard, Message m) {
+        return clients.get(shard).async().send(m).thenApply(StoreNode::content);
     }
 
     private static byte[] content(RaftClientReply reply) {
@@ -232,7 +263,7 @@ public final class StoreNode implements AutoCloseable {
 
     /** Commits one update (all its keys in one shard) once a majority of the shard's replicas has it. */
     public CompletableFuture<UpdateResult> update(int shard, Update update) {
-        return bounded(shard, writers.get(shard).submit(update));
+        return writers.get(shard).submit(update);
     }
 
     /** Answers a query on one shard after a read index: never older than any acknowledged write. */
@@ -333,7 +364,7 @@ public final class StoreNode implements AutoCloseable {
             }
             long due = m.nextDeadline();
             if (due != 0 && due <= now) {
-                propose(clients.get(s), Command.newBuilder().setExpire(Expire.newBuilder().setNowUnixMs(now)).build())
+                propose(s, Command.newBuilder().setExpire(Expire.newBuilder().setNowUnixMs(now)).build())
                         .thenAccept(b -> {
                             try {
                                 expired.addAndGet(dev.sambasidecars.store.v1.ExpireResult.parseFrom(b).getRemovedCount());

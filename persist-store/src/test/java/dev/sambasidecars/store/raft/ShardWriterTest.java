@@ -11,10 +11,12 @@ import dev.sambasidecars.store.v1.Update;
 import dev.sambasidecars.store.v1.UpdateResult;
 import dev.sambasidecars.store.v1.Write;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 /** Group commit: what waits goes out together, each update gets its own result, failures reach every waiter. */
@@ -44,9 +46,13 @@ class ShardWriterTest {
         pending.get(n).complete(b.build().toByteArray());
     }
 
+    private ShardWriter writer(int batchMax, int inFlightMax) {
+        return new ShardWriter(this::propose, batchMax, inFlightMax, Duration.ofMinutes(5), () -> new TimeoutException("late"));
+    }
+
     @Test
     void updatesArrivingWhileAnEntryIsInFlightGoOutTogetherInOrder() throws Exception {
-        ShardWriter w = new ShardWriter(this::propose, 3, 1);
+        ShardWriter w = writer(3, 1);
         List<CompletableFuture<UpdateResult>> results = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             results.add(w.submit(update(i)));
@@ -71,7 +77,7 @@ class ShardWriterTest {
 
     @Test
     void severalEntriesMayBeInFlight() {
-        ShardWriter w = new ShardWriter(this::propose, 100, 2);
+        ShardWriter w = writer(100, 2);
         for (int i = 0; i < 5; i++) {
             w.submit(update(i));
         }
@@ -84,7 +90,7 @@ class ShardWriterTest {
 
     @Test
     void aFailedEntryFailsEachOfItsUpdatesAndTheNextGoesOut() {
-        ShardWriter w = new ShardWriter(this::propose, 10, 1);
+        ShardWriter w = writer(10, 1);
         CompletableFuture<UpdateResult> a = w.submit(update(0));
         CompletableFuture<UpdateResult> b = w.submit(update(1));
         CompletableFuture<UpdateResult> c = w.submit(update(2));
@@ -98,5 +104,22 @@ class ShardWriterTest {
         CompletableFuture<UpdateResult> d = w.submit(update(3));
         pending.get(2).complete(BatchResult.getDefaultInstance().toByteArray());
         assertTrue(d.isCompletedExceptionally());
+    }
+
+    @Test
+    void anUpdateThatWaitedPastItsTimeFailsAndDoesNotGoOut() throws Exception {
+        ShardWriter w = new ShardWriter(this::propose, 10, 1, Duration.ofMillis(50), () -> new TimeoutException("late"));
+        CompletableFuture<UpdateResult> first = w.submit(update(0));
+        CompletableFuture<UpdateResult> stale = w.submit(update(1));
+        Thread.sleep(100);
+        CompletableFuture<UpdateResult> fresh = w.submit(update(2));
+        commit(0);
+        assertEquals(0L, first.get().getVersion());
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, stale::get);
+        assertInstanceOf(TimeoutException.class, e.getCause());
+        assertEquals(List.of(update(2)), proposed.get(1).getBatch().getUpdatesList(), "only the fresh update goes out");
+        commit(1);
+        assertEquals(1000L, fresh.get().getVersion());
+        assertEquals(2, proposed.size());
     }
 }
