@@ -36,7 +36,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * persist-store on a real 3-node Samba/CTDB cluster: node list from ctdb-bridge, Raft between
  * the nodes over mutual TLS. sidecarctl reads and writes from any node; a shard leader killed
  * with SIGKILL in the middle of a write load loses no acknowledged write; a partitioned node
- * refuses writes while the majority goes on; a full restart of every store keeps every record.
+ * refuses writes while the majority goes on; a full restart of every store keeps every record; a
+ * disabled node hands its leaderships away and takes them back when enabled.
  */
 @SambaClusterTest(nodes = 3)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -188,6 +189,35 @@ class PersistStoreIT {
         Sidecars.awaitStoreLeaders(cluster);
         assertEquals(List.of(), StoreLoad.verify(socket(cluster, 2), r.keys()));
         awaitReplicasEqual(cluster);
+    }
+
+    @Test
+    @Order(5)
+    void aDisabledNodeHandsItsLeadershipsAwayAndTakesThemBackWhenEnabled(SambaCluster cluster) throws Exception {
+        SambaCluster.awaitCondition("shard s led by node s", Duration.ofSeconds(60),
+                () -> leaders(cluster).equals(List.of("n0", "n1", "n2")));
+        cluster.ctdb(1, "disable").orThrow();
+        try {
+            long t0 = System.nanoTime();
+            SambaCluster.awaitCondition("no shard led by the disabled node", Duration.ofSeconds(30),
+                    () -> !leaders(cluster).contains("n1"));
+            System.out.printf("leadership left the disabled node %d ms after ctdb disable returned%n",
+                    (System.nanoTime() - t0) / 1_000_000);
+            assertEquals(List.of("n0", "n2", "n2"), leaders(cluster), "its shard went to the next node round");
+            // The disabled node still takes writes from its own clients (and forwards them).
+            assertTrue(get(socket(cluster, 0), new String(put(socket(cluster, 1), "disabled/write", 1).toByteArray(),
+                    java.nio.charset.StandardCharsets.UTF_8)));
+        } finally {
+            cluster.ctdb(1, "enable").orThrow();
+        }
+        SambaCluster.awaitCondition("the enabled node leads its shard again", Duration.ofSeconds(60),
+                () -> leaders(cluster).equals(List.of("n0", "n1", "n2")));
+    }
+
+    /** The leader of each shard as node 0 sees it ("" while unknown). */
+    private static List<String> leaders(SambaCluster cluster) {
+        StatReply s = Sidecars.storeStat(cluster, 0);
+        return s == null ? List.of() : s.getShardsList().stream().map(ShardStat::getLeader).toList();
     }
 
     private static ByteString put(Path socket, String key, int node) {

@@ -8,7 +8,9 @@ import dev.sambasidecars.common.daemon.StartupException;
 import dev.sambasidecars.common.net.LocalAddresses;
 import dev.sambasidecars.common.tls.ClusterTls;
 import dev.sambasidecars.ctdb.api.BridgeClient;
+import dev.sambasidecars.ctdb.api.ClusterView;
 import dev.sambasidecars.ctdb.api.v1.ClusterSnapshot;
+import dev.sambasidecars.ctdb.api.v1.ClusterUpdate;
 import dev.sambasidecars.store.raft.RecordStore;
 import dev.sambasidecars.store.raft.StoreConfig;
 import dev.sambasidecars.store.raft.StoreNode;
@@ -18,7 +20,9 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.thirdparty.io.netty.handler.ssl.SslProvider;
 import org.slf4j.Logger;
@@ -41,8 +45,8 @@ public final class PersistStoreMain extends DaemonCommand {
         return StoreOptions.MODULE;
     }
 
-    /** The nodes (pnn to CTDB address) and this node's pnn. */
-    record Membership(Map<Integer, InetAddress> nodes, int thisPnn) { }
+    /** The nodes (pnn to CTDB address), this node's pnn, and whether they came from ctdb-bridge. */
+    record Membership(Map<Integer, InetAddress> nodes, int thisPnn, boolean fromBridge) { }
 
     @Override
     protected void start(DaemonContext ctx) throws Exception {
@@ -77,8 +81,43 @@ public final class PersistStoreMain extends DaemonCommand {
         metrics.bind(node);
         ctx.addLocalService(new StoreService(new RecordStore(node), metrics));
         ctx.inlineLocalApi();
+        if (members.fromBridge()) {
+            followCluster(ctx, node);
+        }
         LOG.info("persist-store node {} ({}) of {}: {} shards x {} replicas", members.thisPnn(), self,
                 members.nodes(), config.shards(), config.replicas());
+    }
+
+    /**
+     * Keeps telling the store which nodes are fit to lead, from ctdb-bridge's view: a node that
+     * is disabled, stopped, banned, unhealthy, disconnected or deleted hands its leaderships away.
+     */
+    private static void followCluster(DaemonContext ctx, StoreNode node) {
+        BridgeClient bridge = BridgeClient.connect(ctx.socketDirectory().resolve(BridgeClient.SOCKET_NAME));
+        BridgeClient.Watch watch = bridge.watch(new BridgeClient.Listener() {
+            @Override
+            public void onUpdate(ClusterUpdate update, ClusterView view) {
+                node.fitToLead(fitToLead(view.snapshot()));
+            }
+
+            @Override
+            public void onDisconnected(String why) {
+                LOG.warn("lost ctdb-bridge's cluster stream ({}); leaders stay where they are until it is back", why);
+            }
+        });
+        ctx.lifecycle().onStop("cluster watch", grace -> {
+            watch.close();
+            bridge.close();
+        });
+    }
+
+    static Set<Integer> fitToLead(ClusterSnapshot snap) {
+        Set<Integer> fit = new TreeSet<>();
+        snap.getNodesList().stream()
+                .filter(n -> n.getConnected() && !n.getDeleted() && !n.getBanned() && !n.getDisabled() && !n.getStopped()
+                        && !n.getInactive() && !n.getUnhealthy())
+                .forEach(n -> fit.add(n.getPnn()));
+        return fit;
     }
 
     private static Membership membership(DaemonContext ctx) throws StartupException, ConfigException {
@@ -104,7 +143,7 @@ public final class PersistStoreMain extends DaemonCommand {
                 throw new ConfigException(cfg.origin(StoreOptions.MODULE, StoreOptions.PNN), "sidecar persist-store:pnn",
                         pnn + " is not among the " + nodes.size() + " nodes of 'sidecar persist-store:nodes'");
             }
-            return new Membership(nodes, pnn);
+            return new Membership(nodes, pnn, false);
         }
         return fromBridge(ctx);
     }
@@ -120,7 +159,7 @@ public final class PersistStoreMain extends DaemonCommand {
                     snap.getNodesList().stream().filter(n -> !n.getDeleted() && !n.getAddress().isEmpty())
                             .forEach(n -> nodes.put(n.getPnn(), InetAddress.ofLiteral(n.getAddress())));
                     if (nodes.containsKey(snap.getThisPnn())) {
-                        return new Membership(nodes, snap.getThisPnn());
+                        return new Membership(nodes, snap.getThisPnn(), true);
                     }
                 } catch (RuntimeException e) {
                     last = e;

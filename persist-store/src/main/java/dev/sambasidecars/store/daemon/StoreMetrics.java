@@ -66,6 +66,10 @@ final class StoreMetrics {
                 .baseUnit("seconds").register(registry);
         Gauge.builder(metrics.name("queued"), () -> node.localShards().isEmpty() ? 0 : node.queued())
                 .description("updates waiting for the next log entry of their shard (group commit)").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(metrics.name("leadership.moves"), node, StoreNode::leadershipMoves)
+                .description("leaderships this node handed to another replica because it is not fit to lead "
+                        + "(disabled, stopped, banned, unhealthy) or the preferred one is back")
+                .register(registry);
         Gauge.builder(metrics.name("expired"), node::expired)
                 .description("disconnected opens removed after their durable timeout by sweeps this node proposed")
                 .register(registry);

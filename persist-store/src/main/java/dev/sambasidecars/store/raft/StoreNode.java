@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -45,6 +46,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServer;
@@ -78,6 +80,10 @@ public final class StoreNode implements AutoCloseable {
     private final AtomicLong expired = new AtomicLong();
     private final ClientId localClient = ClientId.randomId();
     private final AtomicLong localCalls = new AtomicLong();
+    /** Nodes fit to lead (not disabled, stopped, banned, unhealthy or gone); null until told: all. */
+    private volatile Set<Integer> fitToLead;
+    private final Set<Integer> reprioritizing = ConcurrentHashMap.newKeySet();
+    private final AtomicLong leadershipMoves = new AtomicLong();
     private final RaftProperties props;
     private final Parameters params;
 
@@ -95,8 +101,7 @@ public final class StoreNode implements AutoCloseable {
             // One replica gets the higher priority and Ratis hands it the leadership once it is up
             // to date: shard s prefers the s-th node when it holds a replica (leaders round-robin
             // over the nodes), else the first-placed replica.
-            Integer preferred = pnns.get(s % pnns.size());
-            int leader = placed.contains(preferred) ? preferred : placed.getFirst();
+            int leader = preferredLeader(s, pnns, placed, Set.copyOf(pnns));
             List<RaftPeer> peers = placed.stream().map(p -> peer(p, p == leader ? 1 : 0)).toList();
             groups.add(RaftGroup.valueOf(gid, peers));
         }
@@ -158,6 +163,7 @@ public final class StoreNode implements AutoCloseable {
         }
         node.connectClients();
         node.timers.scheduleWithFixedDelay(node::expireDue, 1, 1, TimeUnit.SECONDS);
+        node.timers.scheduleWithFixedDelay(node::placeLeaders, 1, 1, TimeUnit.SECONDS);
         LOG.info("store {} node {}: {} shards, {} replicas each, {} held here", config.name(), config.thisNode(),
                 config.shards(), config.replicas(), node.localShards().size());
         return node;
@@ -351,6 +357,91 @@ public final class StoreNode implements AutoCloseable {
 
     public long expired() {
         return expired.get();
+    }
+
+    /**
+     * The replica a shard prefers as its leader: going round the nodes from the shard's own
+     * ({@code shard mod n}, so leaders spread over the nodes), the first that holds a replica and
+     * is fit to lead; the first replica when none is.
+     */
+    static int preferredLeader(int shard, List<Integer> pnns, Collection<Integer> replicas, Set<Integer> fit) {
+        for (int i = 0; i < pnns.size(); i++) {
+            int pnn = pnns.get((shard + i) % pnns.size());
+            if (replicas.contains(pnn) && fit.contains(pnn)) {
+                return pnn;
+            }
+        }
+        return replicas.stream().sorted().findFirst().orElseThrow();
+    }
+
+    /**
+     * Tells the node which nodes are fit to lead (from the cluster's state: a disabled, stopped,
+     * banned or unhealthy node is not). Leaderships move off the others within a few seconds.
+     */
+    public void fitToLead(Set<Integer> pnns) {
+        Set<Integer> before = fitToLead;
+        fitToLead = Set.copyOf(pnns);
+        if (!fitToLead.equals(before)) {
+            LOG.info("store {} node {}: nodes fit to lead are now {}", config.name(), config.thisNode(), new java.util.TreeSet<>(pnns));
+            timers.execute(this::placeLeaders);
+        }
+    }
+
+    /** Leadership changes this node made happen by setting a shard's preferred leader. */
+    public long leadershipMoves() {
+        return leadershipMoves.get();
+    }
+
+    /**
+     * Where this node leads a shard whose preferred leader (the replica with priority 1) is not
+     * the one {@link #preferredLeader} names, it commits a configuration with the priorities
+     * changed; Ratis then hands the leadership to that replica once it is up to date. Only the
+     * leader changes a shard's configuration, so nodes never race each other over it.
+     */
+    private void placeLeaders() {
+        Set<Integer> fit = fitToLead;
+        if (fit == null) {
+            return;
+        }
+        List<Integer> pnns = config.nodes().keySet().stream().sorted().toList();
+        for (int s : localShards()) {
+            RaftServer.Division d = division(s);
+            if (d == null || !d.getInfo().isLeaderReady() || d.getRaftConf().getPreviousPeers().size() > 0) {
+                continue;
+            }
+            Collection<RaftPeer> peers = d.getRaftConf().getCurrentPeers();
+            Map<Integer, RaftPeer> byPnn = new HashMap<>();
+            peers.forEach(p -> byPnn.put(pnnOf(p.getId()), p));
+            int want = preferredLeader(s, pnns, byPnn.keySet(), fit);
+            boolean placed = byPnn.entrySet().stream().allMatch(e -> e.getValue().getPriority() == (e.getKey() == want ? 1 : 0));
+            if (placed || !reprioritizing.add(s)) {
+                continue;
+            }
+            List<RaftPeer> next = byPnn.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .map(e -> RaftPeer.newBuilder(e.getValue()).setPriority(e.getKey() == want ? 1 : 0).build()).toList();
+            int shard = s;
+            LOG.info("shard {}: preferred leader is now node {} (fit to lead: {})", s, want, new java.util.TreeSet<>(fit));
+            CompletableFuture<RaftClientReply> r;
+            try {
+                r = server.setConfigurationAsync(new SetConfigurationRequest(localClient, d.getId(), d.getGroup().getGroupId(),
+                        localCalls.incrementAndGet(), next));
+            } catch (IOException e) {
+                r = CompletableFuture.failedFuture(e);
+            }
+            r.whenComplete((reply, e) -> {
+                reprioritizing.remove(shard);
+                if (e != null || !reply.isSuccess()) {
+                    LOG.warn("shard {}: cannot set node {} as preferred leader: {}", shard, want,
+                            e != null ? e.getMessage() : reply.getException());
+                } else if (want != config.thisNode()) {
+                    leadershipMoves.incrementAndGet();
+                }
+            });
+        }
+    }
+
+    static int pnnOf(RaftPeerId id) {
+        return Integer.parseInt(id.toString().substring(1));
     }
 
     /** Where this node leads a shard with an expired disconnected open, proposes the sweep with its clock. */

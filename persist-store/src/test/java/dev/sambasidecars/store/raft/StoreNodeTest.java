@@ -160,4 +160,44 @@ class StoreNodeTest {
             assertEquals(100, again.listByNode(0).get(60, TimeUnit.SECONDS).getRecordsCount());
         }
     }
+
+    /** Which node leads each shard, as node 0's replicas see it (-1: no leader known). */
+    private static List<Integer> leaders(LocalCluster c) {
+        List<Integer> out = new ArrayList<>();
+        for (int s = 0; s < c.shards; s++) {
+            var id = c.nodes.get(0).division(s).getInfo().getLeaderId();
+            out.add(id == null ? -1 : StoreNode.pnnOf(id));
+        }
+        return out;
+    }
+
+    private static void awaitLeaders(LocalCluster c, List<Integer> want) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!leaders(c).equals(want) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(want, leaders(c));
+    }
+
+    @Test
+    void aNodeUnfitToLeadHandsItsLeadershipsAwayAndGetsThemBack(@TempDir Path dir) throws Exception {
+        try (LocalCluster c = new LocalCluster(dir, 3, 3)) {
+            c.nodes.forEach(n -> n.fitToLead(java.util.Set.of(0, 1, 2)));
+            awaitLeaders(c, List.of(0, 1, 2));
+            // Node 1 is disabled: its shard goes to the next node round (2), the rest stay.
+            c.nodes.forEach(n -> n.fitToLead(java.util.Set.of(0, 2)));
+            awaitLeaders(c, List.of(0, 2, 2));
+            assertEquals(1, c.nodes.get(1).leadershipMoves());
+            RecordStore viaOne = new RecordStore(c.nodes.get(1));
+            for (int i = 0; i < 30; i++) {
+                assertEquals(Status.STATUS_OK, put(viaOne, i, 1).getStatus(), "the unfit node still takes writes");
+            }
+            // Only node 0 is fit: it leads everything; then all are, and the leaders spread again.
+            c.nodes.forEach(n -> n.fitToLead(java.util.Set.of(0)));
+            awaitLeaders(c, List.of(0, 0, 0));
+            c.nodes.forEach(n -> n.fitToLead(java.util.Set.of(0, 1, 2)));
+            awaitLeaders(c, List.of(0, 1, 2));
+            assertEquals(30, new RecordStore(c.nodes.get(2)).listByNode(1).get(30, TimeUnit.SECONDS).getRecordsCount());
+        }
+    }
 }
