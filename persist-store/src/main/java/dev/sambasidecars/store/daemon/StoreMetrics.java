@@ -70,6 +70,10 @@ final class StoreMetrics {
                 .description("leaderships this node handed to another replica because it is not fit to lead "
                         + "(disabled, stopped, banned, unhealthy) or the preferred one is back")
                 .register(registry);
+        Gauge.builder(metrics.name("replicas.set.aside"), node::quarantined)
+                .description("replicas found at start with a corrupt log segment or unloadable, moved to "
+                        + "DIRECTORY.quarantine and rebuilt from their peers (each logged at ERROR with the file and byte)")
+                .register(registry);
         Gauge.builder(metrics.name("expired"), node::expired)
                 .description("disconnected opens removed after their durable timeout by sweeps this node proposed")
                 .register(registry);

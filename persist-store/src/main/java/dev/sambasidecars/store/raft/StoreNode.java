@@ -84,6 +84,8 @@ public final class StoreNode implements AutoCloseable {
     private volatile Set<Integer> fitToLead;
     private final Set<Integer> reprioritizing = ConcurrentHashMap.newKeySet();
     private final AtomicLong leadershipMoves = new AtomicLong();
+    private int quarantined;
+    private int corruptSegments;
     private final RaftProperties props;
     private final Parameters params;
 
@@ -147,8 +149,37 @@ public final class StoreNode implements AutoCloseable {
 
     /** Starts the Ratis server and joins (or, on a first start, creates) this node's replicas. */
     public static StoreNode start(StoreConfig config) throws IOException {
-        StoreNode node = new StoreNode(config);
-        node.server.start();
+        List<Path> corrupt = checkLogs(config);
+        List<Path> setAside = new ArrayList<>();
+        for (Path replica : corrupt) {
+            setAside.add(replica);
+            LOG.error("store {} node {}: the replica in {} is set aside in {} and rebuilt from its peers", config.name(),
+                    config.thisNode(), replica, quarantine(config, replica));
+        }
+        StoreNode node;
+        while (true) {
+            node = new StoreNode(config);
+            try {
+                node.server.start();
+                break;
+            } catch (IOException | RuntimeException e) {
+                Path bad = node.replicaNamedIn(e);
+                try {
+                    node.server.close();
+                } catch (IOException | RuntimeException closing) {
+                    e.addSuppressed(closing);
+                }
+                if (bad == null || setAside.contains(bad)) {
+                    throw e;
+                }
+                setAside.add(bad);
+                Path to = quarantine(config, bad);
+                LOG.error("store {} node {}: the replica in {} cannot be loaded ({}); it is set aside in {} and "
+                        + "rebuilt from its peers", config.name(), config.thisNode(), bad, rootCause(e), to);
+            }
+        }
+        node.quarantined = setAside.size();
+        node.corruptSegments = corrupt.size();
         Set<RaftGroupId> existing = new HashSet<>();
         node.server.getGroupIds().forEach(existing::add);
         RaftPeerId me = peerId(config.thisNode());
@@ -167,6 +198,80 @@ public final class StoreNode implements AutoCloseable {
         LOG.info("store {} node {}: {} shards, {} replicas each, {} held here", config.name(), config.thisNode(),
                 config.shards(), config.replicas(), node.localShards().size());
         return node;
+    }
+
+    /**
+     * The replica directory of the group a start failure names (Ratis says which group's log or
+     * metadata it could not load), or null when it names none of this store's groups.
+     */
+    private Path replicaNamedIn(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            text.append(t.getMessage()).append('\n');
+            for (Throwable sup : t.getSuppressed()) {
+                text.append(sup.getMessage()).append('\n');
+            }
+        }
+        for (RaftGroupId gid : shardOfGroup.keySet()) {
+            if (text.indexOf(gid.toString()) >= 0) {
+                Path dir = config.directory().resolve(gid.getUuid().toString());
+                return Files.isDirectory(dir) ? dir : null;
+            }
+        }
+        return null;
+    }
+
+    /** Moves a replica's directory out of Ratis's sight, to {@code DIRECTORY.quarantine/UUID-MILLIS}. */
+    private static Path quarantine(StoreConfig config, Path replica) throws IOException {
+        Path into = config.directory().resolveSibling(config.directory().getFileName() + ".quarantine");
+        Files.createDirectories(into);
+        Path to = into.resolve(replica.getFileName() + "-" + System.currentTimeMillis());
+        Files.move(replica, to, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return to;
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.toString();
+    }
+
+    /**
+     * Reads this node's replicas' log segments and says what is wrong with them. A last entry cut
+     * short by a crash mid-write is expected after one: Ratis drops it and the leader sends it
+     * again. A corrupt entry elsewhere is not: Ratis would keep the log only up to it, which can
+     * leave a gap below the replica's snapshot that it never gets past, so such a replica is
+     * rebuilt from its peers. Returns the directories of those replicas.
+     */
+    private static List<Path> checkLogs(StoreConfig config) throws IOException {
+        List<Path> corrupt = new ArrayList<>();
+        for (int s = 0; s < config.shards(); s++) {
+            Path replica = config.directory().resolve(Shards.groupId(config.name(), s).toString());
+            for (LogCheck.Finding f : LogCheck.scan(replica.resolve("current"))) {
+                if (f.torn()) {
+                    LOG.warn("shard {}: this replica's last log entry was cut short, by a crash mid-write ({}); "
+                            + "it is dropped and the shard's leader sends it again", s, f);
+                } else {
+                    LOG.error("shard {}: this replica's Raft log is corrupt: {}", s, f);
+                    if (!corrupt.contains(replica)) {
+                        corrupt.add(replica);
+                    }
+                }
+            }
+        }
+        return corrupt;
+    }
+
+    /** Replicas found with a corrupt log segment at this start (each logged, naming the file and the byte). */
+    public int corruptSegments() {
+        return corruptSegments;
+    }
+
+    /** Replicas found unloadable at this start, set aside and rebuilt from the peers. */
+    public int quarantined() {
+        return quarantined;
     }
 
     static RaftPeerId peerId(int pnn) {

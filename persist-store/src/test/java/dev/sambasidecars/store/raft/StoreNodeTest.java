@@ -200,4 +200,49 @@ class StoreNodeTest {
             assertEquals(30, new RecordStore(c.nodes.get(2)).listByNode(1).get(30, TimeUnit.SECONDS).getRecordsCount());
         }
     }
+
+    @Test
+    void aReplicaWithACorruptLogSegmentSaysSoAndRecoversFromItsPeers(@TempDir Path dir) throws Exception {
+        try (LocalCluster c = new LocalCluster(dir, 3, 1)) {
+            RecordStore a = new RecordStore(c.nodes.get(0));
+            for (int i = 0; i < 120; i++) {
+                assertEquals(Status.STATUS_OK, put(a, i, 0).getStatus());
+            }
+            c.nodes.get(2).close();
+            Path group = c.config(2).directory().resolve(c.nodes.get(0).group(0).getGroupId().getUuid().toString());
+            Path segment;
+            try (var files = java.nio.file.Files.list(group.resolve("current"))) {
+                segment = files.filter(f -> f.getFileName().toString().startsWith("log_")).findFirst().orElseThrow();
+            }
+            // The check reads Ratis's own segments as sound; a write cut short is a torn tail, not corruption.
+            assertEquals(List.of(), LogCheck.scan(group.resolve("current")));
+            byte[] bytes = java.nio.file.Files.readAllBytes(segment);
+            int end = bytes.length;
+            while (end > 0 && bytes[end - 1] == 0) {
+                end--;
+            }
+            byte[] cut = java.util.Arrays.copyOf(bytes, end - 10);
+            assertTrue(LogCheck.check(segment, cut).torn(), String.valueOf(LogCheck.check(segment, cut)));
+            // Flip bytes in the middle of the segment: an entry there no longer matches its checksum.
+            for (int i = bytes.length / 3; i < bytes.length / 3 + 64; i++) {
+                bytes[i] ^= 0x5A;
+            }
+            java.nio.file.Files.write(segment, bytes);
+            for (int i = 120; i < 150; i++) {
+                assertEquals(Status.STATUS_OK, put(a, i, 0).getStatus());
+            }
+            c.nodes.set(2, c.start(2));
+            assertEquals(1, c.nodes.get(2).corruptSegments(), "the corrupt segment was reported");
+            assertEquals(1, c.nodes.get(2).quarantined(), "and its replica set aside");
+            RecordStore back = new RecordStore(c.nodes.get(2));
+            assertEquals(150, back.listByNode(0).get(60, TimeUnit.SECONDS).getRecordsCount());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            DigestReply want = a.digest(0).get(30, TimeUnit.SECONDS);
+            ShardStateMachine m = c.nodes.get(2).machine(0);
+            while (m.getLastAppliedTermIndex().getIndex() < want.getAppliedIndex() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(want.getSha256(), m.digest().getSha256(), "the recovered replica equals the leader's");
+        }
+    }
 }
