@@ -21,10 +21,22 @@ import org.apache.ratis.grpc.GrpcTlsConfig;
  * @param batchMax how many updates one log entry carries at most (group commit)
  * @param inFlightMax how many log entries per shard this node has outstanding at once
  * @param snapshotEvery log entries between automatic snapshots
+ * @param segmentBytes the size at which a log segment is closed and a new one begun (only closed
+ *     segments are purged once a snapshot covers them)
  */
 public record StoreConfig(String name, int thisNode, Map<Integer, InetSocketAddress> nodes, int shards, int replicas,
                           Path directory, GrpcTlsConfig tls, int maxRecord, Duration writeTimeout, int batchMax,
-                          int inFlightMax, long snapshotEvery) {
+                          int inFlightMax, long snapshotEvery, long segmentBytes) {
+
+    /** Log segments of 16 MiB. */
+    public static final long SEGMENT_BYTES = 16L << 20;
+
+    public StoreConfig(String name, int thisNode, Map<Integer, InetSocketAddress> nodes, int shards, int replicas,
+                       Path directory, GrpcTlsConfig tls, int maxRecord, Duration writeTimeout, int batchMax,
+                       int inFlightMax, long snapshotEvery) {
+        this(name, thisNode, nodes, shards, replicas, directory, tls, maxRecord, writeTimeout, batchMax, inFlightMax,
+                snapshotEvery, SEGMENT_BYTES);
+    }
 
     public StoreConfig {
         nodes = Map.copyOf(nodes);

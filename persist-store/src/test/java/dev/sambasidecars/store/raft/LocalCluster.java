@@ -19,9 +19,15 @@ final class LocalCluster implements AutoCloseable {
     final Path root;
     final String name;
     final int shards;
+    long snapshotEvery = 10_000;
 
     LocalCluster(Path root, int size, int shards) throws IOException {
+        this(root, size, shards, 10_000);
+    }
+
+    LocalCluster(Path root, int size, int shards, long snapshotEvery) throws IOException {
         this.root = root;
+        this.snapshotEvery = snapshotEvery;
         this.shards = shards;
         this.name = "test-" + System.nanoTime();
         for (int i = 0; i < size; i++) {
@@ -36,7 +42,8 @@ final class LocalCluster implements AutoCloseable {
 
     StoreConfig config(int pnn) {
         return new StoreConfig(name, pnn, addresses, shards, 3, root.resolve("n" + pnn), null, 64 * 1024,
-                Duration.ofSeconds(10), 256, 4, 10_000);
+                Duration.ofSeconds(10), 256, 4, snapshotEvery,
+                snapshotEvery < 1000 ? 16 * 1024 : StoreConfig.SEGMENT_BYTES);
     }
 
     StoreNode start(int pnn) throws IOException {

@@ -245,4 +245,31 @@ class StoreNodeTest {
             assertEquals(want.getSha256(), m.digest().getSha256(), "the recovered replica equals the leader's");
         }
     }
+
+    @Test
+    void aReplicaBackAfterTheLogWasCompactedPastItGetsTheLeadersSnapshot(@TempDir Path dir) throws Exception {
+        try (LocalCluster c = new LocalCluster(dir, 3, 1, 40)) {
+            RecordStore a = new RecordStore(c.nodes.get(0));
+            put(a, 0, 0);
+            c.nodes.get(2).close();
+            for (int i = 1; i < 300; i++) {
+                assertEquals(Status.STATUS_OK, put(a, i, 0).getStatus());
+            }
+            // Snapshots every 40 entries and a purge gap of 40: the leader no longer has the early entries.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (c.nodes.get(0).division(0).getRaftLog().getStartIndex() <= 1 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(c.nodes.get(0).division(0).getRaftLog().getStartIndex() > 1, "the leader's log was compacted");
+            c.nodes.set(2, c.start(2));
+            DigestReply want = a.digest(0).get(30, TimeUnit.SECONDS);
+            ShardStateMachine m = c.nodes.get(2).machine(0);
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (m.getLastAppliedTermIndex().getIndex() < want.getAppliedIndex() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(want.getSha256(), m.digest().getSha256(), "the returning replica equals the leader's");
+            assertEquals(300, m.records());
+        }
+    }
 }
