@@ -77,6 +77,14 @@ public final class PersistStoreMain extends DaemonCommand {
                     + " with its data in " + config.directory() + ": " + e.getMessage(), e);
         }
         ctx.lifecycle().onStop("Raft server", grace -> node.close());
+        StorePeers peers = new StorePeers(tls, members.nodes(), cfg.get(m, StoreOptions.PEER_PORT), config.writeTimeout());
+        try {
+            peers.serve(self, node);
+        } catch (IOException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+        ctx.lifecycle().onStop("forwarding between nodes", grace -> peers.close());
+        node.forwarder(peers);
         StoreMetrics metrics = new StoreMetrics(ctx.metrics());
         metrics.bind(node);
         ctx.addLocalService(new StoreService(new RecordStore(node), metrics));

@@ -70,6 +70,9 @@ final class StoreMetrics {
                 .description("leaderships this node handed to another replica because it is not fit to lead "
                         + "(disabled, stopped, banned, unhealthy) or the preferred one is back")
                 .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(metrics.name("forwarded"), node, StoreNode::forwarded)
+                .description("updates this node sent on to the node leading their shard (committed there with its own)")
+                .register(registry);
         Gauge.builder(metrics.name("replicas.set.aside"), node::quarantined)
                 .description("replicas found at start with a corrupt log segment or unloadable, moved to "
                         + "DIRECTORY.quarantine and rebuilt from their peers (each logged at ERROR with the file and byte)")

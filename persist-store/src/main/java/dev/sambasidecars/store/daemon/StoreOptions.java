@@ -16,6 +16,9 @@ public final class StoreOptions implements OptionsProvider {
 
     public static final Option<Integer> RAFT_PORT = Option.of("raft port", OptionTypes.integer(1, 65535), 49203,
             "TCP port, on the node's CTDB address, where the stores replicate to each other (Raft over gRPC, mutual TLS)");
+    public static final Option<Integer> PEER_PORT = Option.of("peer port", OptionTypes.integer(1, 65535), 49204,
+            "TCP port, on the node's CTDB address, where a shard's leader takes the writes other nodes forward to it "
+                    + "(gRPC, mutual TLS), so that it commits them with its own in one log entry");
     public static final Option<List<String>> NODES = Option.of("nodes", OptionTypes.list(OptionTypes.string()), List.of(),
             "the nodes' addresses in pnn order, as in CTDB's nodes file (empty: ask ctdb-bridge)");
     public static final Option<Integer> PNN = Option.of("pnn", OptionTypes.integer(-1, 1023), -1,
@@ -43,7 +46,7 @@ public final class StoreOptions implements OptionsProvider {
 
     @Override
     public List<ModuleOptions> options() {
-        return List.of(ModuleOptions.of(MODULE, List.of(RAFT_PORT, NODES, PNN, SHARDS, REPLICAS, DIRECTORY, NAME,
+        return List.of(ModuleOptions.of(MODULE, List.of(RAFT_PORT, PEER_PORT, NODES, PNN, SHARDS, REPLICAS, DIRECTORY, NAME,
                 MAX_RECORD, WRITE_TIMEOUT, BATCH_MAX, IN_FLIGHT, SNAPSHOT_EVERY)));
     }
 }

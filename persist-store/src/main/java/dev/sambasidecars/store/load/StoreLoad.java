@@ -188,7 +188,9 @@ public final class StoreLoad {
 
                         @Override
                         public void onError(Throwable e) {
-                            failed.incrementAndGet();
+                            if (failed.incrementAndGet() <= 3) {
+                                System.err.println("put " + key.toStringUtf8() + " failed: " + e);
+                            }
                             KeyState before = keys.get(key);
                             List<Long> unknown = new ArrayList<>(before == null ? List.of() : before.uncertain());
                             unknown.add(s);

@@ -5,6 +5,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.sambasidecars.store.shard.Shards;
 import dev.sambasidecars.store.state.RecordCheck;
 import dev.sambasidecars.store.state.StoreState;
+import dev.sambasidecars.store.v1.Batch;
+import dev.sambasidecars.store.v1.BatchResult;
 import dev.sambasidecars.store.v1.Command;
 import dev.sambasidecars.store.v1.Expire;
 import dev.sambasidecars.store.v1.Query;
@@ -85,6 +87,8 @@ public final class StoreNode implements AutoCloseable {
     private final Set<Integer> reprioritizing = ConcurrentHashMap.newKeySet();
     private final AtomicLong leadershipMoves = new AtomicLong();
     private int quarantined;
+    private volatile Forwarder forwarder;
+    private final AtomicLong forwarded = new AtomicLong();
     private int corruptSegments;
     private final RaftProperties props;
     private final Parameters params;
@@ -326,10 +330,26 @@ public final class StoreNode implements AutoCloseable {
     }
 
     /**
+     * Sends a batch of one shard's updates to the node leading the shard, which commits them with
+     * its own (one log entry for every node's writes): completes with the batch's results, or
+     * with null when that node does not lead the shard after all (it appended nothing).
+     */
+    public interface Forwarder {
+        CompletableFuture<BatchResult> forward(int leader, int shard, Batch batch);
+    }
+
+    /** Where batches for shards led elsewhere go; without one they go through the shard's Raft client. */
+    public void forwarder(Forwarder f) {
+        forwarder = f;
+    }
+
+    /**
      * Sends one log entry to the shard. Where this node's replica leads, the entry goes straight
-     * to it (no RPC, no TLS to itself); a replica that turns out not to lead, or not yet, refuses
-     * before appending anything, and the entry then goes through the shard's client, which finds
-     * the leader and retries under one call id (the retry cache keeps it from applying twice).
+     * to it (no RPC, no TLS to itself). Where another node leads, a batch goes to that node
+     * ({@link Forwarder}), whose own writer commits it together with everything else it has for
+     * the shard. A replica that turns out not to lead, or not yet, refuses before appending
+     * anything, and the entry then goes through the shard's Raft client, which finds the leader
+     * and retries under one call id (the retry cache keeps it from applying twice).
      */
     private CompletableFuture<byte[]> propose(int shard, Command command) {
         Message m = Message.valueOf(command.toByteString().asReadOnlyByteBuffer());
@@ -348,7 +368,39 @@ public final class StoreNode implements AutoCloseable {
             return local.thenCompose(r -> r.getNotLeaderException() != null || r.getLeaderNotReadyException() != null
                     ? viaClient(shard, m) : CompletableFuture.completedFuture(content(r)));
         }
+        Forwarder f = forwarder;
+        RaftPeerId leader = d == null ? null : d.getInfo().getLeaderId();
+        if (f != null && leader != null && command.hasBatch() && pnnOf(leader) != config.thisNode()) {
+            forwarded.addAndGet(command.getBatch().getUpdatesCount());
+            return f.forward(pnnOf(leader), shard, command.getBatch())
+                    .thenCompose(r -> r == null ? viaClient(shard, m) : CompletableFuture.completedFuture(r.toByteArray()));
+        }
         return viaClient(shard, m);
+    }
+
+    /**
+     * A batch another node forwarded: its updates join this node's queue for the shard. Null
+     * (nothing appended) when this node does not lead the shard.
+     */
+    public CompletableFuture<BatchResult> acceptForwarded(int shard, Batch batch) {
+        RaftServer.Division d = shard >= 0 && shard < writers.size() ? division(shard) : null;
+        if (d == null || !d.getInfo().isLeaderReady()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<CompletableFuture<UpdateResult>> parts = new ArrayList<>(batch.getUpdatesCount());
+        for (Update u : batch.getUpdatesList()) {
+            parts.add(writers.get(shard).submit(u));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            BatchResult.Builder b = BatchResult.newBuilder();
+            parts.forEach(p -> b.addResults(p.join()));
+            return b.build();
+        });
+    }
+
+    /** Updates this node sent on to the shard's leader node. */
+    public long forwarded() {
+        return forwarded.get();
     }
 
     private CompletableFuture<byte[]> viaClient(int shard, Message m) {

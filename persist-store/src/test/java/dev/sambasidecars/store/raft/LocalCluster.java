@@ -46,8 +46,12 @@ final class LocalCluster implements AutoCloseable {
                 snapshotEvery < 1000 ? 16 * 1024 : StoreConfig.SEGMENT_BYTES);
     }
 
+    /** Starts a node whose batches for shards led elsewhere go straight to the leading node's object. */
     StoreNode start(int pnn) throws IOException {
-        return StoreNode.start(config(pnn));
+        StoreNode n = StoreNode.start(config(pnn));
+        n.forwarder((leader, shard, batch) -> leader < nodes.size() ? nodes.get(leader).acceptForwarded(shard, batch)
+                : java.util.concurrent.CompletableFuture.completedFuture(null));
+        return n;
     }
 
     void restart(int pnn) throws IOException {

@@ -192,6 +192,7 @@ class StoreNodeTest {
             for (int i = 0; i < 30; i++) {
                 assertEquals(Status.STATUS_OK, put(viaOne, i, 1).getStatus(), "the unfit node still takes writes");
             }
+            assertTrue(c.nodes.get(1).forwarded() >= 30, "and forwards them to the leaders: " + c.nodes.get(1).forwarded());
             // Only node 0 is fit: it leads everything; then all are, and the leaders spread again.
             c.nodes.forEach(n -> n.fitToLead(java.util.Set.of(0)));
             awaitLeaders(c, List.of(0, 0, 0));
