@@ -90,7 +90,7 @@ public final class PersistStoreMain extends DaemonCommand {
         ctx.addLocalService(new StoreService(new RecordStore(node), metrics));
         ctx.inlineLocalApi();
         if (members.fromBridge()) {
-            followCluster(ctx, node);
+            followCluster(ctx, node, peers, port);
         }
         LOG.info("persist-store node {} ({}) of {}: {} shards x {} replicas", members.thisPnn(), self,
                 members.nodes(), config.shards(), config.replicas());
@@ -100,11 +100,16 @@ public final class PersistStoreMain extends DaemonCommand {
      * Keeps telling the store which nodes are fit to lead, from ctdb-bridge's view: a node that
      * is disabled, stopped, banned, unhealthy, disconnected or deleted hands its leaderships away.
      */
-    private static void followCluster(DaemonContext ctx, StoreNode node) {
+    private static void followCluster(DaemonContext ctx, StoreNode node, StorePeers peers, int raftPort) {
         BridgeClient bridge = BridgeClient.connect(ctx.socketDirectory().resolve(BridgeClient.SOCKET_NAME));
         BridgeClient.Watch watch = bridge.watch(new BridgeClient.Listener() {
             @Override
             public void onUpdate(ClusterUpdate update, ClusterView view) {
+                Map<Integer, InetAddress> nodes = nodes(view.snapshot());
+                Map<Integer, InetSocketAddress> raft = new TreeMap<>();
+                nodes.forEach((pnn, a) -> raft.put(pnn, new InetSocketAddress(a, raftPort)));
+                peers.nodes(nodes);
+                node.members(raft);
                 node.fitToLead(fitToLead(view.snapshot()));
             }
 
@@ -117,6 +122,14 @@ public final class PersistStoreMain extends DaemonCommand {
             watch.close();
             bridge.close();
         });
+    }
+
+    /** The cluster's nodes with their CTDB addresses; a node deleted from the nodes file is gone. */
+    static Map<Integer, InetAddress> nodes(ClusterSnapshot snap) {
+        Map<Integer, InetAddress> nodes = new TreeMap<>();
+        snap.getNodesList().stream().filter(n -> !n.getDeleted() && !n.getAddress().isEmpty())
+                .forEach(n -> nodes.put(n.getPnn(), InetAddress.ofLiteral(n.getAddress())));
+        return nodes;
     }
 
     static Set<Integer> fitToLead(ClusterSnapshot snap) {
@@ -163,9 +176,7 @@ public final class PersistStoreMain extends DaemonCommand {
             while (System.nanoTime() < deadline) {
                 try {
                     ClusterSnapshot snap = bridge.snapshot(Duration.ofSeconds(5));
-                    Map<Integer, InetAddress> nodes = new TreeMap<>();
-                    snap.getNodesList().stream().filter(n -> !n.getDeleted() && !n.getAddress().isEmpty())
-                            .forEach(n -> nodes.put(n.getPnn(), InetAddress.ofLiteral(n.getAddress())));
+                    Map<Integer, InetAddress> nodes = nodes(snap);
                     if (nodes.containsKey(snap.getThisPnn())) {
                         return new Membership(nodes, snap.getThisPnn(), true);
                     }

@@ -73,6 +73,10 @@ final class StoreMetrics {
         io.micrometer.core.instrument.FunctionCounter.builder(metrics.name("forwarded"), node, StoreNode::forwarded)
                 .description("updates this node sent on to the node leading their shard (committed there with its own)")
                 .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(metrics.name("replica.moves"), node, StoreNode::replicaMoves)
+                .description("shard membership changes this node committed as leader: replicas placed on a new node "
+                        + "or moved off a node deleted from the cluster")
+                .register(registry);
         Gauge.builder(metrics.name("replicas.set.aside"), node::quarantined)
                 .description("replicas found at start with a corrupt log segment or unloadable, moved to "
                         + "DIRECTORY.quarantine and rebuilt from their peers (each logged at ERROR with the file and byte)")

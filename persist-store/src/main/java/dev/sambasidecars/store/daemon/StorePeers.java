@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 final class StorePeers implements StoreNode.Forwarder, AutoCloseable {
 
     private final ClusterTls tls;
-    private final Map<Integer, InetAddress> nodes;
+    private volatile Map<Integer, InetAddress> nodes;
     private final int port;
     private final Duration timeout;
     private final Map<Integer, StorePeerGrpc.StorePeerStub> stubs = new ConcurrentHashMap<>();
@@ -41,6 +41,21 @@ final class StorePeers implements StoreNode.Forwarder, AutoCloseable {
         this.nodes = Map.copyOf(nodes);
         this.port = port;
         this.timeout = timeout;
+    }
+
+    /** The cluster's nodes now: a node's channel is rebuilt when its address changes. */
+    void nodes(Map<Integer, InetAddress> now) {
+        Map<Integer, InetAddress> before = nodes;
+        nodes = Map.copyOf(now);
+        before.forEach((pnn, a) -> {
+            if (!a.equals(nodes.get(pnn))) {
+                stubs.remove(pnn);
+                ManagedChannel ch = channels.remove(pnn);
+                if (ch != null) {
+                    ch.shutdown();
+                }
+            }
+        });
     }
 
     /** Serves forwarded batches on this node's address; handlers never block, so they run on the event loop. */

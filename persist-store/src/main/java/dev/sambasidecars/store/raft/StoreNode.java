@@ -75,7 +75,7 @@ public final class StoreNode implements AutoCloseable {
     private final Map<RaftGroupId, Integer> shardOfGroup = new HashMap<>();
     private final Map<Integer, ShardStateMachine> machines = new ConcurrentHashMap<>();
     private final List<RaftGroup> groups = new ArrayList<>();
-    private final List<RaftClient> clients = new ArrayList<>();
+    private final List<RaftClient> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<ShardWriter> writers = new ArrayList<>();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("store-expiry").factory());
@@ -86,7 +86,11 @@ public final class StoreNode implements AutoCloseable {
     private volatile Set<Integer> fitToLead;
     private final Set<Integer> reprioritizing = ConcurrentHashMap.newKeySet();
     private final AtomicLong leadershipMoves = new AtomicLong();
+    private final AtomicLong replicaMoves = new AtomicLong();
     private int quarantined;
+    /** The cluster's nodes as last told (pnn to Raft address); a node left out is lost and its replicas move. */
+    private volatile Map<Integer, InetSocketAddress> members;
+    private final Set<Integer> reconfiguring = ConcurrentHashMap.newKeySet();
     private volatile Forwarder forwarder;
     private final AtomicLong forwarded = new AtomicLong();
     private int corruptSegments;
@@ -95,6 +99,7 @@ public final class StoreNode implements AutoCloseable {
 
     private StoreNode(StoreConfig config) throws IOException {
         this.config = config;
+        this.members = config.nodes();
         this.shards = new Shards(config.shards());
         this.check = new RecordCheck(config.maxRecord());
         RaftProperties props = properties(config);
@@ -138,17 +143,52 @@ public final class StoreNode implements AutoCloseable {
             if (d != null && !d.getGroup().getPeers().isEmpty()) {
                 groups.set(s, d.getGroup());
             }
-            RaftClient client = RaftClient.newBuilder().setProperties(props).setParameters(params).setRaftGroup(groups.get(s))
-                    .setClientId(ClientId.randomId())
-                    .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                            (int) Math.max(3, config.writeTimeout().toMillis() / 100), TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
-                    .build();
-            clients.add(client);
+            clients.add(newClient(groups.get(s)));
             int shard = s;
             writers.add(new ShardWriter(cmd -> bounded(shard, propose(shard, cmd)), config.batchMax(), config.inFlightMax(),
                     config.writeTimeout(), () -> new StoreUnavailableException(shard, "shard " + shard
                             + " is unavailable: no answer within " + config.writeTimeout().toMillis() + " ms", null)));
         }
+    }
+
+    private RaftClient newClient(RaftGroup group) {
+        return RaftClient.newBuilder().setProperties(props).setParameters(params).setRaftGroup(group)
+                .setClientId(ClientId.randomId())
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                        (int) Math.max(3, config.writeTimeout().toMillis() / 100), TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                .build();
+    }
+
+    /**
+     * Replaces a shard's client that contacted a node no longer holding the shard (Ratis closes
+     * a client after that), with one addressed to the shard's members as now known.
+     */
+    private synchronized void renewClient(int shard, RaftClient stale) {
+        if (clients.get(shard) != stale) {
+            return;
+        }
+        RaftGroup g = group(shard);
+        if (division(shard) == null) {
+            List<Integer> pnns = members.keySet().stream().sorted().toList();
+            g = RaftGroup.valueOf(g.getGroupId(), Shards.place(shard, pnns, Math.min(config.replicas(), pnns.size()))
+                    .stream().map(p -> peer(p, 0)).toList());
+        }
+        clients.set(shard, newClient(g));
+        try {
+            stale.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("closing a stale client: {}", e.toString());
+        }
+        LOG.info("shard {}: client renewed for members {}", shard, g.getPeers().stream().map(RaftPeer::getId).toList());
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Starts the Ratis server and joins (or, on a first start, creates) this node's replicas. */
@@ -199,6 +239,7 @@ public final class StoreNode implements AutoCloseable {
         node.connectClients();
         node.timers.scheduleWithFixedDelay(node::expireDue, 1, 1, TimeUnit.SECONDS);
         node.timers.scheduleWithFixedDelay(node::placeLeaders, 1, 1, TimeUnit.SECONDS);
+        node.timers.scheduleWithFixedDelay(node::placeReplicas, 2, 2, TimeUnit.SECONDS);
         LOG.info("store {} node {}: {} shards, {} replicas each, {} held here", config.name(), config.thisNode(),
                 config.shards(), config.replicas(), node.localShards().size());
         return node;
@@ -283,7 +324,7 @@ public final class StoreNode implements AutoCloseable {
     }
 
     private RaftPeer peer(int pnn, int priority) {
-        InetSocketAddress a = config.nodes().get(pnn);
+        InetSocketAddress a = members.get(pnn);
         return RaftPeer.newBuilder().setId(peerId(pnn)).setAddress(a.getHostString() + ":" + a.getPort())
                 .setPriority(priority).build();
     }
@@ -404,7 +445,26 @@ public final class StoreNode implements AutoCloseable {
     }
 
     private CompletableFuture<byte[]> viaClient(int shard, Message m) {
-        return clients.get(shard).async().send(m).thenApply(StoreNode::content);
+        return viaClient(shard, m, true);
+    }
+
+    /**
+     * A node that does not hold the shard (any more) refuses with a group mismatch before
+     * appending anything, and Ratis then closes the client: the client is renewed and the entry
+     * sent once more.
+     */
+    private CompletableFuture<byte[]> viaClient(int shard, Message m, boolean again) {
+        RaftClient c = clients.get(shard);
+        return c.async().send(m).thenApply(StoreNode::content).exceptionallyCompose(e -> {
+            boolean mismatch = causedBy(e, org.apache.ratis.protocol.exceptions.GroupMismatchException.class);
+            if (mismatch || causedBy(e, org.apache.ratis.protocol.exceptions.AlreadyClosedException.class)) {
+                renewClient(shard, c);
+                if (again && mismatch) {
+                    return viaClient(shard, m, false);
+                }
+            }
+            return CompletableFuture.failedFuture(e);
+        });
     }
 
     private static byte[] content(RaftClientReply reply) {
@@ -434,23 +494,28 @@ public final class StoreNode implements AutoCloseable {
     /** Answers a query on one shard after a read index: never older than any acknowledged write. */
     public CompletableFuture<ByteString> query(int shard, Query query) {
         Message m = Message.valueOf(query.toByteString().asReadOnlyByteBuffer());
-        return bounded(shard, read(clients.get(shard), m, System.nanoTime() + config.writeTimeout().toNanos()));
+        return bounded(shard, read(shard, m, System.nanoTime() + config.writeTimeout().toNanos()));
     }
 
     /**
      * A read-only request, again after a pause while the shard has no leader or its read index
      * cannot be had (an election, a restart): Ratis's client does not retry those itself.
      */
-    private static CompletableFuture<ByteString> read(RaftClient client, Message m, long deadline) {
+    private CompletableFuture<ByteString> read(int shard, Message m, long deadline) {
+        RaftClient client = clients.get(shard);
         return client.async().sendReadOnly(m).handle((r, e) -> {
             if (e == null && r.isSuccess()) {
                 return CompletableFuture.completedFuture(ByteString.copyFrom(r.getMessage().getContent().toByteArray()));
             }
             Throwable why = e != null ? e : r.getException();
+            if (causedBy(why, org.apache.ratis.protocol.exceptions.GroupMismatchException.class)
+                    || causedBy(why, org.apache.ratis.protocol.exceptions.AlreadyClosedException.class)) {
+                renewClient(shard, client);
+            }
             boolean answered = e == null && r.getStateMachineException() != null;
             if (!answered && System.nanoTime() < deadline) {
                 return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS))
-                        .thenCompose(v -> read(client, m, deadline));
+                        .thenCompose(v -> read(shard, m, deadline));
             }
             return CompletableFuture.<ByteString>failedFuture(why);
         }).thenCompose(f -> f);
@@ -468,18 +533,19 @@ public final class StoreNode implements AutoCloseable {
 
     /** The shards this node holds a replica of. */
     public List<Integer> localShards() {
-        RaftPeerId me = peerId(config.thisNode());
         List<Integer> out = new ArrayList<>();
         for (int s = 0; s < groups.size(); s++) {
-            if (groups.get(s).getPeer(me) != null) {
+            if (division(s) != null) {
                 out.add(s);
             }
         }
         return out;
     }
 
+    /** A shard's group: as this node's replica knows it, else as first placed. */
     public RaftGroup group(int shard) {
-        return groups.get(shard);
+        RaftServer.Division d = division(shard);
+        return d != null && !d.getGroup().getPeers().isEmpty() ? d.getGroup() : groups.get(shard);
     }
 
     /** This node's replica of a shard, or null when it holds none. */
@@ -558,20 +624,18 @@ public final class StoreNode implements AutoCloseable {
      * leader changes a shard's configuration, so nodes never race each other over it.
      */
     private void placeLeaders() {
-        Set<Integer> fit = fitToLead;
-        if (fit == null) {
-            return;
-        }
-        List<Integer> pnns = config.nodes().keySet().stream().sorted().toList();
+        List<Integer> pnns = members.keySet().stream().sorted().toList();
+        Set<Integer> fit = fitToLead != null ? fitToLead : Set.copyOf(pnns);
         for (int s : localShards()) {
             RaftServer.Division d = division(s);
-            if (d == null || !d.getInfo().isLeaderReady() || d.getRaftConf().getPreviousPeers().size() > 0) {
+            if (d == null || !d.getInfo().isLeaderReady() || d.getRaftConf().getPreviousPeers().size() > 0
+                    || reconfiguring.contains(s)) {
                 continue;
             }
             Collection<RaftPeer> peers = d.getRaftConf().getCurrentPeers();
             Map<Integer, RaftPeer> byPnn = new HashMap<>();
             peers.forEach(p -> byPnn.put(pnnOf(p.getId()), p));
-            int want = preferredLeader(s, pnns, byPnn.keySet(), fit);
+            int want = preferredLeader(s, pnns, staying(s, byPnn.keySet(), pnns), fit);
             boolean placed = byPnn.entrySet().stream().allMatch(e -> e.getValue().getPriority() == (e.getKey() == want ? 1 : 0));
             if (placed || !reprioritizing.add(s)) {
                 continue;
@@ -597,6 +661,127 @@ public final class StoreNode implements AutoCloseable {
                 }
             });
         }
+    }
+
+    /**
+     * Tells the node the cluster's nodes (pnn to Raft address). A node new to the list gets
+     * replicas where placement now puts them; a node no longer listed (deleted from CTDB's nodes
+     * file) is lost, and its replicas are replaced on the remaining nodes.
+     */
+    public void members(Map<Integer, InetSocketAddress> now) {
+        if (!now.containsKey(config.thisNode())) {
+            LOG.warn("store {}: this node ({}) is not among the cluster's nodes {}; keeping the previous list",
+                    config.name(), config.thisNode(), now.keySet());
+            return;
+        }
+        Map<Integer, InetSocketAddress> before = members;
+        members = Map.copyOf(now);
+        if (!members.equals(before)) {
+            LOG.info("store {} node {}: the cluster's nodes are now {}", config.name(), config.thisNode(),
+                    new java.util.TreeSet<>(members.keySet()));
+            timers.execute(this::placeReplicas);
+        }
+    }
+
+    /**
+     * Moves replicas where placement over the current nodes puts them. A node placed in a shard
+     * it holds no replica of joins it with an empty configuration (it neither votes nor stands
+     * until the leader has added it); the leader commits the new membership (Ratis brings new
+     * members up to date before the change takes effect); a node whose replica the committed
+     * membership left out drops it (its directory kept, renamed, by Ratis). With fewer nodes than
+     * replicas per shard, nothing moves.
+     */
+    private void placeReplicas() {
+        Map<Integer, InetSocketAddress> m = members;
+        List<Integer> pnns = m.keySet().stream().sorted().toList();
+        if (pnns.size() < config.replicas()) {
+            return;
+        }
+        int me = config.thisNode();
+        Set<Integer> fit = fitToLead != null ? fitToLead : Set.copyOf(pnns);
+        for (int s = 0; s < config.shards(); s++) {
+            List<Integer> target = Shards.place(s, pnns, config.replicas());
+            RaftServer.Division d = division(s);
+            RaftGroupId gid = groups.get(s).getGroupId();
+            if (d == null) {
+                if (target.contains(me) && reconfiguring.add(s)) {
+                    LOG.info("shard {}: placed on this node; joining, for the leader to add it", s);
+                    manage(GroupManagementRequest.newAdd(localClient, peerId(me), localCalls.incrementAndGet(),
+                            RaftGroup.valueOf(gid)), s);
+                }
+                continue;
+            }
+            Set<Integer> have = new HashSet<>();
+            d.getRaftConf().getCurrentPeers().forEach(p -> have.add(pnnOf(p.getId())));
+            boolean stable = d.getRaftConf().getPreviousPeers().isEmpty();
+            if (stable && !have.isEmpty() && !have.contains(me) && !target.contains(me) && reconfiguring.add(s)) {
+                machines.remove(s);
+                LOG.info("shard {}: this node's replica is no longer a member ({}); dropping it", s, new java.util.TreeSet<>(have));
+                manage(GroupManagementRequest.newRemove(localClient, peerId(me), localCalls.incrementAndGet(), gid,
+                        false, true), s);
+                continue;
+            }
+            if (!stable || !d.getInfo().isLeaderReady() || have.equals(Set.copyOf(target)) || !reconfiguring.add(s)) {
+                continue;
+            }
+            if (!target.contains(me)) {
+                // A leader must not commit a membership without itself (Ratis closes the division
+                // then, under a lock its own client threads wait for): placeLeaders hands the
+                // shard to a replica that stays, which then makes the change.
+                reconfiguring.remove(s);
+                continue;
+            }
+            int want = preferredLeader(s, pnns, target, fit);
+            List<RaftPeer> next = target.stream().sorted().map(p -> peer(p, p == want ? 1 : 0)).toList();
+            LOG.info("shard {}: moving its replicas from nodes {} to {}", s, new java.util.TreeSet<>(have), target);
+            CompletableFuture<RaftClientReply> r;
+            try {
+                r = server.setConfigurationAsync(new SetConfigurationRequest(localClient, d.getId(), gid,
+                        localCalls.incrementAndGet(), next));
+            } catch (IOException e) {
+                r = CompletableFuture.failedFuture(e);
+            }
+            int shard = s;
+            r.whenComplete((reply, e) -> {
+                reconfiguring.remove(shard);
+                if (e != null || !reply.isSuccess()) {
+                    LOG.warn("shard {}: cannot move its replicas to {}: {}", shard, target,
+                            e != null ? e.getMessage() : reply.getException());
+                } else {
+                    replicaMoves.incrementAndGet();
+                    LOG.info("shard {}: replicas now on nodes {}", shard, target);
+                }
+            });
+        }
+    }
+
+    private void manage(GroupManagementRequest request, int shard) {
+        try {
+            server.groupManagementAsync(request).whenComplete((reply, e) -> {
+                reconfiguring.remove(shard);
+                if (e != null || !reply.isSuccess()) {
+                    LOG.warn("shard {}: {} failed: {}", shard, request, e != null ? e.getMessage() : reply.getException());
+                }
+            });
+        } catch (RuntimeException e) {
+            reconfiguring.remove(shard);
+            LOG.warn("shard {}: {} failed: {}", shard, request, e.getMessage());
+        }
+    }
+
+    /** Shard membership changes this node committed as a shard's leader. */
+    public long replicaMoves() {
+        return replicaMoves.get();
+    }
+
+    /** The members of a shard that placement over the current nodes keeps (all of them if it keeps none). */
+    private Set<Integer> staying(int shard, Set<Integer> have, List<Integer> pnns) {
+        if (pnns.size() < config.replicas()) {
+            return have;
+        }
+        Set<Integer> keep = new HashSet<>(Shards.place(shard, pnns, config.replicas()));
+        keep.retainAll(have);
+        return keep.isEmpty() ? have : keep;
     }
 
     static int pnnOf(RaftPeerId id) {

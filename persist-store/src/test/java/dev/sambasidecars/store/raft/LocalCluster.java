@@ -31,13 +31,26 @@ final class LocalCluster implements AutoCloseable {
         this.shards = shards;
         this.name = "test-" + System.nanoTime();
         for (int i = 0; i < size; i++) {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                addresses.put(i, new InetSocketAddress("127.0.0.1", s.getLocalPort()));
-            }
+            addresses.put(i, freePort());
         }
         for (int i = 0; i < size; i++) {
             nodes.add(start(i));
         }
+    }
+
+    private static InetSocketAddress freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return new InetSocketAddress("127.0.0.1", s.getLocalPort());
+        }
+    }
+
+    /** A new node joins: it is started knowing every node, and the others are told of it. */
+    StoreNode addNode() throws IOException {
+        int pnn = nodes.size();
+        addresses.put(pnn, freePort());
+        nodes.add(start(pnn));
+        nodes.forEach(n -> n.members(addresses));
+        return nodes.get(pnn);
     }
 
     StoreConfig config(int pnn) {

@@ -273,4 +273,70 @@ class StoreNodeTest {
             assertEquals(300, m.records());
         }
     }
+
+    /** The members of a shard as its leader has committed them (empty while it has none or is changing them). */
+    private static java.util.Set<Integer> members(List<StoreNode> running, int shard) {
+        for (StoreNode n : running) {
+            var d = n.division(shard);
+            if (d != null && d.getInfo().isLeaderReady() && d.getRaftConf().getPreviousPeers().isEmpty()) {
+                java.util.Set<Integer> out = new java.util.TreeSet<>();
+                d.getRaftConf().getCurrentPeers().forEach(p -> out.add(StoreNode.pnnOf(p.getId())));
+                return out;
+            }
+        }
+        return java.util.Set.of();
+    }
+
+    private static void awaitPlacement(List<StoreNode> running, int shards, List<Integer> pnns) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        for (int s = 0; s < shards; s++) {
+            java.util.Set<Integer> want = new java.util.TreeSet<>(dev.sambasidecars.store.shard.Shards.place(s, pnns, 3));
+            while (!members(running, s).equals(want) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertEquals(want, members(running, s), "shard " + s + " placed over nodes " + pnns);
+        }
+    }
+
+    @Test
+    void aNewNodeGetsReplicasAndALostNodesReplicasAreReplaced(@TempDir Path dir) throws Exception {
+        try (LocalCluster c = new LocalCluster(dir, 3, 4)) {
+            RecordStore a = new RecordStore(c.nodes.get(0));
+            for (int i = 0; i < 60; i++) {
+                assertEquals(Status.STATUS_OK, put(a, i, 0).getStatus());
+            }
+            StoreNode fresh = c.addNode();
+            awaitPlacement(c.nodes, 4, List.of(0, 1, 2, 3));
+            assertFalse(fresh.localShards().isEmpty(), "the new node holds replicas");
+            RecordStore viaNew = new RecordStore(fresh);
+            for (int i = 60; i < 90; i++) {
+                assertEquals(Status.STATUS_OK, put(viaNew, i, 3).getStatus());
+            }
+            // Node 1 is lost (deleted from the cluster): its replicas go to the others.
+            c.nodes.get(1).close();
+            java.util.Map<Integer, java.net.InetSocketAddress> left = new java.util.HashMap<>(c.addresses);
+            left.remove(1);
+            List<StoreNode> running = List.of(c.nodes.get(0), c.nodes.get(2), c.nodes.get(3));
+            running.forEach(n -> n.members(left));
+            awaitPlacement(running, 4, List.of(0, 2, 3));
+            RecordStore viaTwo = new RecordStore(c.nodes.get(2));
+            assertEquals(60, viaTwo.listByNode(0).get(60, TimeUnit.SECONDS).getRecordsCount());
+            assertEquals(30, viaTwo.listByNode(3).get(60, TimeUnit.SECONDS).getRecordsCount());
+            // Every replica of every shard ends with the same records.
+            for (int s = 0; s < 4; s++) {
+                DigestReply want = viaTwo.digest(s).get(30, TimeUnit.SECONDS);
+                for (StoreNode n : running) {
+                    ShardStateMachine m = n.machine(s);
+                    if (n.division(s) == null || m == null) {
+                        continue;
+                    }
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                    while (m.getLastAppliedTermIndex().getIndex() < want.getAppliedIndex() && System.nanoTime() < deadline) {
+                        Thread.sleep(50);
+                    }
+                    assertEquals(want.getSha256(), m.digest().getSha256(), "shard " + s + " on node " + n.config().thisNode());
+                }
+            }
+        }
+    }
 }
