@@ -97,8 +97,9 @@ public final class PersistStoreMain extends DaemonCommand {
     }
 
     /**
-     * Keeps telling the store which nodes are fit to lead, from ctdb-bridge's view: a node that
-     * is disabled, stopped, banned, unhealthy, disconnected or deleted hands its leaderships away.
+     * Keeps the store following ctdb-bridge's view: the node list (a new node gets replicas, a
+     * deleted one has its replicas replaced) and which nodes are fit to lead (a node that is
+     * disabled, stopped, banned, unhealthy, disconnected or deleted hands its leaderships away).
      */
     private static void followCluster(DaemonContext ctx, StoreNode node, StorePeers peers, int raftPort) {
         BridgeClient bridge = BridgeClient.connect(ctx.socketDirectory().resolve(BridgeClient.SOCKET_NAME));
