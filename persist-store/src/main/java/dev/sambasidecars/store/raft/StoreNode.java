@@ -82,15 +82,8 @@ public final class StoreNode implements AutoCloseable {
     private final AtomicLong expired = new AtomicLong();
     private final ClientId localClient = ClientId.randomId();
     private final AtomicLong localCalls = new AtomicLong();
-    /** Nodes fit to lead (not disabled, stopped, banned, unhealthy or gone); null until told: all. */
-    private volatile Set<Integer> fitToLead;
-    private final Set<Integer> reprioritizing = ConcurrentHashMap.newKeySet();
-    private final AtomicLong leadershipMoves = new AtomicLong();
-    private final AtomicLong replicaMoves = new AtomicLong();
     private int quarantined;
-    /** The cluster's nodes as last told (pnn to Raft address); a node left out is lost and its replicas move. */
-    private volatile Map<Integer, InetSocketAddress> members;
-    private final Set<Integer> reconfiguring = ConcurrentHashMap.newKeySet();
+    private final ShardPlacement placement;
     private volatile Forwarder forwarder;
     private final AtomicLong forwarded = new AtomicLong();
     private int corruptSegments;
@@ -99,7 +92,7 @@ public final class StoreNode implements AutoCloseable {
 
     private StoreNode(StoreConfig config) throws IOException {
         this.config = config;
-        this.members = config.nodes();
+        this.placement = new ShardPlacement(this, config, timers);
         this.shards = new Shards(config.shards());
         this.check = new RecordCheck(config.maxRecord());
         RaftProperties props = properties(config);
@@ -112,7 +105,7 @@ public final class StoreNode implements AutoCloseable {
             // One replica gets the higher priority and Ratis hands it the leadership once it is up
             // to date: shard s prefers the s-th node when it holds a replica (leaders round-robin
             // over the nodes), else the first-placed replica.
-            int leader = preferredLeader(s, pnns, placed, Set.copyOf(pnns));
+            int leader = ShardPlacement.preferredLeader(s, pnns, placed, Set.copyOf(pnns));
             List<RaftPeer> peers = placed.stream().map(p -> peer(p, p == leader ? 1 : 0)).toList();
             groups.add(RaftGroup.valueOf(gid, peers));
         }
@@ -169,7 +162,7 @@ public final class StoreNode implements AutoCloseable {
         }
         RaftGroup g = group(shard);
         if (division(shard) == null) {
-            List<Integer> pnns = members.keySet().stream().sorted().toList();
+            List<Integer> pnns = placement.nodes();
             g = RaftGroup.valueOf(g.getGroupId(), Shards.place(shard, pnns, Math.min(config.replicas(), pnns.size()))
                     .stream().map(p -> peer(p, 0)).toList());
         }
@@ -193,12 +186,12 @@ public final class StoreNode implements AutoCloseable {
 
     /** Starts the Ratis server and joins (or, on a first start, creates) this node's replicas. */
     public static StoreNode start(StoreConfig config) throws IOException {
-        List<Path> corrupt = checkLogs(config);
+        List<Path> corrupt = ReplicaRecovery.checkLogs(config);
         List<Path> setAside = new ArrayList<>();
         for (Path replica : corrupt) {
             setAside.add(replica);
             LOG.error("store {} node {}: the replica in {} is set aside in {} and rebuilt from its peers", config.name(),
-                    config.thisNode(), replica, quarantine(config, replica));
+                    config.thisNode(), replica, ReplicaRecovery.quarantine(config, replica));
         }
         StoreNode node;
         while (true) {
@@ -207,7 +200,7 @@ public final class StoreNode implements AutoCloseable {
                 node.server.start();
                 break;
             } catch (IOException | RuntimeException e) {
-                Path bad = node.replicaNamedIn(e);
+                Path bad = ReplicaRecovery.replicaNamedIn(config, node.shardOfGroup.keySet(), e);
                 try {
                     node.server.close();
                 } catch (IOException | RuntimeException closing) {
@@ -217,9 +210,9 @@ public final class StoreNode implements AutoCloseable {
                     throw e;
                 }
                 setAside.add(bad);
-                Path to = quarantine(config, bad);
+                Path to = ReplicaRecovery.quarantine(config, bad);
                 LOG.error("store {} node {}: the replica in {} cannot be loaded ({}); it is set aside in {} and "
-                        + "rebuilt from its peers", config.name(), config.thisNode(), bad, rootCause(e), to);
+                        + "rebuilt from its peers", config.name(), config.thisNode(), bad, ReplicaRecovery.rootCause(e), to);
             }
         }
         node.quarantined = setAside.size();
@@ -238,75 +231,10 @@ public final class StoreNode implements AutoCloseable {
         }
         node.connectClients();
         node.timers.scheduleWithFixedDelay(node::expireDue, 1, 1, TimeUnit.SECONDS);
-        node.timers.scheduleWithFixedDelay(node::placeLeaders, 1, 1, TimeUnit.SECONDS);
-        node.timers.scheduleWithFixedDelay(node::placeReplicas, 2, 2, TimeUnit.SECONDS);
+        node.placement.schedule();
         LOG.info("store {} node {}: {} shards, {} replicas each, {} held here", config.name(), config.thisNode(),
                 config.shards(), config.replicas(), node.localShards().size());
         return node;
-    }
-
-    /**
-     * The replica directory of the group a start failure names (Ratis says which group's log or
-     * metadata it could not load), or null when it names none of this store's groups.
-     */
-    private Path replicaNamedIn(Throwable e) {
-        StringBuilder text = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            text.append(t.getMessage()).append('\n');
-            for (Throwable sup : t.getSuppressed()) {
-                text.append(sup.getMessage()).append('\n');
-            }
-        }
-        for (RaftGroupId gid : shardOfGroup.keySet()) {
-            if (text.indexOf(gid.toString()) >= 0) {
-                Path dir = config.directory().resolve(gid.getUuid().toString());
-                return Files.isDirectory(dir) ? dir : null;
-            }
-        }
-        return null;
-    }
-
-    /** Moves a replica's directory out of Ratis's sight, to {@code DIRECTORY.quarantine/UUID-MILLIS}. */
-    private static Path quarantine(StoreConfig config, Path replica) throws IOException {
-        Path into = config.directory().resolveSibling(config.directory().getFileName() + ".quarantine");
-        Files.createDirectories(into);
-        Path to = into.resolve(replica.getFileName() + "-" + System.currentTimeMillis());
-        Files.move(replica, to, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        return to;
-    }
-
-    private static String rootCause(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.toString();
-    }
-
-    /**
-     * Reads this node's replicas' log segments and says what is wrong with them. A last entry cut
-     * short by a crash mid-write is expected after one: Ratis drops it and the leader sends it
-     * again. A corrupt entry elsewhere is not: Ratis would keep the log only up to it, which can
-     * leave a gap below the replica's snapshot that it never gets past, so such a replica is
-     * rebuilt from its peers. Returns the directories of those replicas.
-     */
-    private static List<Path> checkLogs(StoreConfig config) throws IOException {
-        List<Path> corrupt = new ArrayList<>();
-        for (int s = 0; s < config.shards(); s++) {
-            Path replica = config.directory().resolve(Shards.groupId(config.name(), s).toString());
-            for (LogCheck.Finding f : LogCheck.scan(replica.resolve("current"))) {
-                if (f.torn()) {
-                    LOG.warn("shard {}: this replica's last log entry was cut short, by a crash mid-write ({}); "
-                            + "it is dropped and the shard's leader sends it again", s, f);
-                } else {
-                    LOG.error("shard {}: this replica's Raft log is corrupt: {}", s, f);
-                    if (!corrupt.contains(replica)) {
-                        corrupt.add(replica);
-                    }
-                }
-            }
-        }
-        return corrupt;
     }
 
     /** Replicas found with a corrupt log segment at this start (each logged, naming the file and the byte). */
@@ -323,8 +251,8 @@ public final class StoreNode implements AutoCloseable {
         return RaftPeerId.valueOf("n" + pnn);
     }
 
-    private RaftPeer peer(int pnn, int priority) {
-        InetSocketAddress a = members.get(pnn);
+    RaftPeer peer(int pnn, int priority) {
+        InetSocketAddress a = placement.address(pnn);
         return RaftPeer.newBuilder().setId(peerId(pnn)).setAddress(a.getHostString() + ":" + a.getPort())
                 .setPriority(priority).build();
     }
@@ -584,204 +512,42 @@ public final class StoreNode implements AutoCloseable {
         return expired.get();
     }
 
-    /**
-     * The replica a shard prefers as its leader: going round the nodes from the shard's own
-     * ({@code shard mod n}, so leaders spread over the nodes), the first that holds a replica and
-     * is fit to lead; the first replica when none is.
-     */
-    static int preferredLeader(int shard, List<Integer> pnns, Collection<Integer> replicas, Set<Integer> fit) {
-        for (int i = 0; i < pnns.size(); i++) {
-            int pnn = pnns.get((shard + i) % pnns.size());
-            if (replicas.contains(pnn) && fit.contains(pnn)) {
-                return pnn;
-            }
-        }
-        return replicas.stream().sorted().findFirst().orElseThrow();
+    /** Where leaders and replicas go as the cluster changes (see {@link ShardPlacement}). */
+    public void fitToLead(Set<Integer> pnns) {
+        placement.fitToLead(pnns);
     }
 
-    /**
-     * Tells the node which nodes are fit to lead (from the cluster's state: a disabled, stopped,
-     * banned or unhealthy node is not). Leaderships move off the others within a few seconds.
-     */
-    public void fitToLead(Set<Integer> pnns) {
-        Set<Integer> before = fitToLead;
-        fitToLead = Set.copyOf(pnns);
-        if (!fitToLead.equals(before)) {
-            LOG.info("store {} node {}: nodes fit to lead are now {}", config.name(), config.thisNode(), new java.util.TreeSet<>(pnns));
-            timers.execute(this::placeLeaders);
-        }
+    /** The cluster's nodes now (pnn to Raft address): see {@link ShardPlacement#members(Map)}. */
+    public void members(Map<Integer, InetSocketAddress> now) {
+        placement.members(now);
     }
 
     /** Leadership changes this node made happen by setting a shard's preferred leader. */
     public long leadershipMoves() {
-        return leadershipMoves.get();
-    }
-
-    /**
-     * Where this node leads a shard whose preferred leader (the replica with priority 1) is not
-     * the one {@link #preferredLeader} names, it commits a configuration with the priorities
-     * changed; Ratis then hands the leadership to that replica once it is up to date. Only the
-     * leader changes a shard's configuration, so nodes never race each other over it.
-     */
-    private void placeLeaders() {
-        List<Integer> pnns = members.keySet().stream().sorted().toList();
-        Set<Integer> fit = fitToLead != null ? fitToLead : Set.copyOf(pnns);
-        for (int s : localShards()) {
-            RaftServer.Division d = division(s);
-            if (d == null || !d.getInfo().isLeaderReady() || d.getRaftConf().getPreviousPeers().size() > 0
-                    || reconfiguring.contains(s)) {
-                continue;
-            }
-            Collection<RaftPeer> peers = d.getRaftConf().getCurrentPeers();
-            Map<Integer, RaftPeer> byPnn = new HashMap<>();
-            peers.forEach(p -> byPnn.put(pnnOf(p.getId()), p));
-            int want = preferredLeader(s, pnns, staying(s, byPnn.keySet(), pnns), fit);
-            boolean placed = byPnn.entrySet().stream().allMatch(e -> e.getValue().getPriority() == (e.getKey() == want ? 1 : 0));
-            if (placed || !reprioritizing.add(s)) {
-                continue;
-            }
-            List<RaftPeer> next = byPnn.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                    .map(e -> RaftPeer.newBuilder(e.getValue()).setPriority(e.getKey() == want ? 1 : 0).build()).toList();
-            int shard = s;
-            LOG.info("shard {}: preferred leader is now node {} (fit to lead: {})", s, want, new java.util.TreeSet<>(fit));
-            CompletableFuture<RaftClientReply> r;
-            try {
-                r = server.setConfigurationAsync(new SetConfigurationRequest(localClient, d.getId(), d.getGroup().getGroupId(),
-                        localCalls.incrementAndGet(), next));
-            } catch (IOException e) {
-                r = CompletableFuture.failedFuture(e);
-            }
-            r.whenComplete((reply, e) -> {
-                reprioritizing.remove(shard);
-                if (e != null || !reply.isSuccess()) {
-                    LOG.warn("shard {}: cannot set node {} as preferred leader: {}", shard, want,
-                            e != null ? e.getMessage() : reply.getException());
-                } else if (want != config.thisNode()) {
-                    leadershipMoves.incrementAndGet();
-                }
-            });
-        }
-    }
-
-    /**
-     * Tells the node the cluster's nodes (pnn to Raft address). A node new to the list gets
-     * replicas where placement now puts them; a node no longer listed (deleted from CTDB's nodes
-     * file) is lost, and its replicas are replaced on the remaining nodes.
-     */
-    public void members(Map<Integer, InetSocketAddress> now) {
-        if (!now.containsKey(config.thisNode())) {
-            LOG.warn("store {}: this node ({}) is not among the cluster's nodes {}; keeping the previous list",
-                    config.name(), config.thisNode(), now.keySet());
-            return;
-        }
-        Map<Integer, InetSocketAddress> before = members;
-        members = Map.copyOf(now);
-        if (!members.equals(before)) {
-            LOG.info("store {} node {}: the cluster's nodes are now {}", config.name(), config.thisNode(),
-                    new java.util.TreeSet<>(members.keySet()));
-            timers.execute(this::placeReplicas);
-        }
-    }
-
-    /**
-     * Moves replicas where placement over the current nodes puts them. A node placed in a shard
-     * it holds no replica of joins it with an empty configuration (it neither votes nor stands
-     * until the leader has added it); the leader commits the new membership (Ratis brings new
-     * members up to date before the change takes effect); a node whose replica the committed
-     * membership left out drops it (its directory kept, renamed, by Ratis). With fewer nodes than
-     * replicas per shard, nothing moves.
-     */
-    private void placeReplicas() {
-        Map<Integer, InetSocketAddress> m = members;
-        List<Integer> pnns = m.keySet().stream().sorted().toList();
-        if (pnns.size() < config.replicas()) {
-            return;
-        }
-        int me = config.thisNode();
-        Set<Integer> fit = fitToLead != null ? fitToLead : Set.copyOf(pnns);
-        for (int s = 0; s < config.shards(); s++) {
-            List<Integer> target = Shards.place(s, pnns, config.replicas());
-            RaftServer.Division d = division(s);
-            RaftGroupId gid = groups.get(s).getGroupId();
-            if (d == null) {
-                if (target.contains(me) && reconfiguring.add(s)) {
-                    LOG.info("shard {}: placed on this node; joining, for the leader to add it", s);
-                    manage(GroupManagementRequest.newAdd(localClient, peerId(me), localCalls.incrementAndGet(),
-                            RaftGroup.valueOf(gid)), s);
-                }
-                continue;
-            }
-            Set<Integer> have = new HashSet<>();
-            d.getRaftConf().getCurrentPeers().forEach(p -> have.add(pnnOf(p.getId())));
-            boolean stable = d.getRaftConf().getPreviousPeers().isEmpty();
-            if (stable && !have.isEmpty() && !have.contains(me) && !target.contains(me) && reconfiguring.add(s)) {
-                machines.remove(s);
-                LOG.info("shard {}: this node's replica is no longer a member ({}); dropping it", s, new java.util.TreeSet<>(have));
-                manage(GroupManagementRequest.newRemove(localClient, peerId(me), localCalls.incrementAndGet(), gid,
-                        false, true), s);
-                continue;
-            }
-            if (!stable || !d.getInfo().isLeaderReady() || have.equals(Set.copyOf(target)) || !reconfiguring.add(s)) {
-                continue;
-            }
-            if (!target.contains(me)) {
-                // A leader must not commit a membership without itself (Ratis closes the division
-                // then, under a lock its own client threads wait for): placeLeaders hands the
-                // shard to a replica that stays, which then makes the change.
-                reconfiguring.remove(s);
-                continue;
-            }
-            int want = preferredLeader(s, pnns, target, fit);
-            List<RaftPeer> next = target.stream().sorted().map(p -> peer(p, p == want ? 1 : 0)).toList();
-            LOG.info("shard {}: moving its replicas from nodes {} to {}", s, new java.util.TreeSet<>(have), target);
-            CompletableFuture<RaftClientReply> r;
-            try {
-                r = server.setConfigurationAsync(new SetConfigurationRequest(localClient, d.getId(), gid,
-                        localCalls.incrementAndGet(), next));
-            } catch (IOException e) {
-                r = CompletableFuture.failedFuture(e);
-            }
-            int shard = s;
-            r.whenComplete((reply, e) -> {
-                reconfiguring.remove(shard);
-                if (e != null || !reply.isSuccess()) {
-                    LOG.warn("shard {}: cannot move its replicas to {}: {}", shard, target,
-                            e != null ? e.getMessage() : reply.getException());
-                } else {
-                    replicaMoves.incrementAndGet();
-                    LOG.info("shard {}: replicas now on nodes {}", shard, target);
-                }
-            });
-        }
-    }
-
-    private void manage(GroupManagementRequest request, int shard) {
-        try {
-            server.groupManagementAsync(request).whenComplete((reply, e) -> {
-                reconfiguring.remove(shard);
-                if (e != null || !reply.isSuccess()) {
-                    LOG.warn("shard {}: {} failed: {}", shard, request, e != null ? e.getMessage() : reply.getException());
-                }
-            });
-        } catch (RuntimeException e) {
-            reconfiguring.remove(shard);
-            LOG.warn("shard {}: {} failed: {}", shard, request, e.getMessage());
-        }
+        return placement.leadershipMoves();
     }
 
     /** Shard membership changes this node committed as a shard's leader. */
     public long replicaMoves() {
-        return replicaMoves.get();
+        return placement.replicaMoves();
     }
 
-    /** The members of a shard that placement over the current nodes keeps (all of them if it keeps none). */
-    private Set<Integer> staying(int shard, Set<Integer> have, List<Integer> pnns) {
-        if (pnns.size() < config.replicas()) {
-            return have;
-        }
-        Set<Integer> keep = new HashSet<>(Shards.place(shard, pnns, config.replicas()));
-        keep.retainAll(have);
-        return keep.isEmpty() ? have : keep;
+    RaftServer server() {
+        return server;
+    }
+
+    /** A request this node makes of its own Raft server (configuration, group management). */
+    long nextCallId() {
+        return localCalls.incrementAndGet();
+    }
+
+    ClientId localClient() {
+        return localClient;
+    }
+
+    /** Forgets a shard's state machine once its replica is dropped here. */
+    void forget(int shard) {
+        machines.remove(shard);
     }
 
     static int pnnOf(RaftPeerId id) {

@@ -161,6 +161,15 @@ class StoreNodeTest {
         }
     }
 
+    /** Once the replica has applied as far as {@code want}, it holds the same records. */
+    private static void assertSameDigest(DigestReply want, ShardStateMachine m, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (m.getLastAppliedTermIndex().getIndex() < want.getAppliedIndex() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(want.getSha256(), m.digest().getSha256(), what);
+    }
+
     /** Which node leads each shard, as node 0's replicas see it (-1: no leader known). */
     private static List<Integer> leaders(LocalCluster c) {
         List<Integer> out = new ArrayList<>();
@@ -237,13 +246,8 @@ class StoreNodeTest {
             assertEquals(1, c.nodes.get(2).quarantined(), "and its replica set aside");
             RecordStore back = new RecordStore(c.nodes.get(2));
             assertEquals(150, back.listByNode(0).get(60, TimeUnit.SECONDS).getRecordsCount());
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            DigestReply want = a.digest(0).get(30, TimeUnit.SECONDS);
-            ShardStateMachine m = c.nodes.get(2).machine(0);
-            while (m.getLastAppliedTermIndex().getIndex() < want.getAppliedIndex() && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            assertEquals(want.getSha256(), m.digest().getSha256(), "the recovered replica equals the leader's");
+            assertSameDigest(a.digest(0).get(30, TimeUnit.SECONDS), c.nodes.get(2).machine(0),
+                    "the recovered replica equals the leader's");
         }
     }
 
@@ -263,13 +267,8 @@ class StoreNodeTest {
             }
             assertTrue(c.nodes.get(0).division(0).getRaftLog().getStartIndex() > 1, "the leader's log was compacted");
             c.nodes.set(2, c.start(2));
-            DigestReply want = a.digest(0).get(30, TimeUnit.SECONDS);
             ShardStateMachine m = c.nodes.get(2).machine(0);
-            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (m.getLastAppliedTermIndex().getIndex() < want.getAppliedIndex() && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            assertEquals(want.getSha256(), m.digest().getSha256(), "the returning replica equals the leader's");
+            assertSameDigest(a.digest(0).get(30, TimeUnit.SECONDS), m, "the returning replica equals the leader's");
             assertEquals(300, m.records());
         }
     }
@@ -330,11 +329,7 @@ class StoreNodeTest {
                     if (n.division(s) == null || m == null) {
                         continue;
                     }
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                    while (m.getLastAppliedTermIndex().getIndex() < want.getAppliedIndex() && System.nanoTime() < deadline) {
-                        Thread.sleep(50);
-                    }
-                    assertEquals(want.getSha256(), m.digest().getSha256(), "shard " + s + " on node " + n.config().thisNode());
+                    assertSameDigest(want, m, "shard " + s + " on node " + n.config().thisNode());
                 }
             }
         }
