@@ -180,6 +180,24 @@ final class ShardPlacement {
                 }
                 continue;
             }
+            if (d.getInfo().getLifeCycleState().isClosingOrClosed()) {
+                // A leader whose members leave this replica out answered its vote request by
+                // shutting it down; a closed replica never runs again, so it is removed (its
+                // directory renamed) and, where placement keeps it here, joins again empty.
+                if (changing.add(s)) {
+                    node.forget(s);
+                    if (target.contains(me)) {
+                        LOG.warn("store {} node {}: shard {}: the replica here was shut down by the shard's leader; "
+                                + "removing it to join again", config.name(), me, s);
+                    } else {
+                        LOG.info("store {} node {}: shard {}: the replica here was shut down, no longer a member; "
+                                + "removing it", config.name(), me, s);
+                    }
+                    manage(GroupManagementRequest.newRemove(node.localClient(), StoreNode.peerId(me), node.nextCallId(), gid,
+                            false, true), s);
+                }
+                continue;
+            }
             Set<Integer> have = new HashSet<>();
             d.getRaftConf().getCurrentPeers().forEach(p -> have.add(StoreNode.pnnOf(p.getId())));
             boolean stable = d.getRaftConf().getPreviousPeers().isEmpty();

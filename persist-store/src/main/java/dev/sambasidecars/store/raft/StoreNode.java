@@ -220,10 +220,23 @@ public final class StoreNode implements AutoCloseable {
         Set<RaftGroupId> existing = new HashSet<>();
         node.server.getGroupIds().forEach(existing::add);
         RaftPeerId me = peerId(config.thisNode());
+        Set<RaftGroupId> running = null;
         for (RaftGroup g : node.groups) {
             if (g.getPeer(me) != null && !existing.contains(g.getGroupId())) {
+                if (running == null) {
+                    running = node.shardsRunningElsewhere();
+                }
+                RaftGroup create = g;
+                if (running.contains(g.getGroupId())) {
+                    // The shard already has a history on other nodes: this node is new, or lost its
+                    // replica. Created with the placed members, it would stand for election with an
+                    // empty log and be shut down by the leader; it joins empty for the leader to add.
+                    LOG.info("shard {}: already running on other nodes; joining for its leader to add this node",
+                            node.shardOfGroup.get(g.getGroupId()));
+                    create = RaftGroup.valueOf(g.getGroupId());
+                }
                 RaftClientReply r = node.server.groupManagement(GroupManagementRequest.newAdd(
-                        ClientId.randomId(), me, 0, g));
+                        ClientId.randomId(), me, 0, create));
                 if (!r.isSuccess()) {
                     throw new IOException("cannot create replica of " + g.getGroupId() + ": " + r.getException());
                 }
@@ -235,6 +248,44 @@ public final class StoreNode implements AutoCloseable {
         LOG.info("store {} node {}: {} shards, {} replicas each, {} held here", config.name(), config.thisNode(),
                 config.shards(), config.replicas(), node.localShards().size());
         return node;
+    }
+
+    /**
+     * The shards some other node holds a replica of that has a log (entries or a snapshot): they
+     * are running, and a replica new here must be added by their leader. A node that cannot be
+     * reached within a second counts as holding nothing (on a cluster's first start, the others
+     * are not up yet, or have empty logs).
+     */
+    private Set<RaftGroupId> shardsRunningElsewhere() {
+        RaftProperties quick = new RaftProperties(props);
+        RaftClientConfigKeys.Rpc.setRequestTimeout(quick, TimeDuration.valueOf(1, TimeUnit.SECONDS));
+        List<RaftPeer> others = config.nodes().keySet().stream().filter(p -> p != config.thisNode()).sorted()
+                .map(p -> peer(p, 0)).toList();
+        Set<RaftGroupId> running = new HashSet<>();
+        if (others.isEmpty()) {
+            return running;
+        }
+        try (RaftClient probe = RaftClient.newBuilder().setProperties(quick).setParameters(params)
+                .setRaftGroup(RaftGroup.valueOf(groups.get(0).getGroupId(), others))
+                .setRetryPolicy(RetryPolicies.noRetry()).build()) {
+            for (RaftPeer other : others) {
+                try {
+                    for (RaftGroupId gid : probe.getGroupManagementApi(other.getId()).list().getGroupIds()) {
+                        if (shardOfGroup.containsKey(gid) && !running.contains(gid)) {
+                            var log = probe.getGroupManagementApi(other.getId()).info(gid).getLogInfoProto();
+                            if (log.hasLastEntry() && log.getLastEntry().getIndex() >= 0 || log.hasLastSnapshot()) {
+                                running.add(gid);
+                            }
+                        }
+                    }
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("node {} not asked about its shards: {}", other.getId(), e.toString());
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("closing the probe client: {}", e.toString());
+        }
+        return running;
     }
 
     /** Replicas found with a corrupt log segment at this start (each logged, naming the file and the byte). */

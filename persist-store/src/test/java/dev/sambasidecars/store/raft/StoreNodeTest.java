@@ -273,6 +273,32 @@ class StoreNodeTest {
         }
     }
 
+    @Test
+    void aReplicaShutDownUnderTheNodeIsRemovedAndJoinsAgain(@TempDir Path dir) throws Exception {
+        try (LocalCluster c = new LocalCluster(dir, 3, 1)) {
+            RecordStore a = new RecordStore(c.nodes.get(0));
+            for (int i = 0; i < 20; i++) {
+                assertEquals(Status.STATUS_OK, put(a, i, 0).getStatus());
+            }
+            int leader = leaders(c).get(0);
+            StoreNode follower = c.nodes.get((leader + 1) % 3);
+            // What Ratis does to a replica whose vote request a leader answers with "shut down".
+            follower.division(0).close();
+            for (int i = 20; i < 40; i++) {
+                assertEquals(Status.STATUS_OK, put(a, i, 0).getStatus());
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline && (follower.division(0) == null || follower.machine(0) == null
+                    || !follower.division(0).getInfo().getLifeCycleState().isRunning())) {
+                Thread.sleep(100);
+            }
+            assertTrue(follower.division(0).getInfo().getLifeCycleState().isRunning(), "the replica runs again");
+            ShardStateMachine m = follower.machine(0);
+            assertSameDigest(a.digest(0).get(30, TimeUnit.SECONDS), m, "the replica joined again equals the leader's");
+            assertEquals(40, m.records());
+        }
+    }
+
     /** The members of a shard as its leader has committed them (empty while it has none or is changing them). */
     private static java.util.Set<Integer> members(List<StoreNode> running, int shard) {
         for (StoreNode n : running) {
