@@ -27,7 +27,8 @@ import java.util.concurrent.Future;
  * ctdb pfetch} (same start and attach, a local read, no transaction) and that median is reported
  * as the driving overhead. persist-store is driven through each node's local socket by the
  * module's load driver with the same number of clients, then with many more (group commit needs
- * concurrency). Values are the same ~330-byte PersistentOpen in both (hex for ctdb's command line).
+ * concurrency), once with a unary Put call per write and once with an Updates stream per
+ * client. Values are the same ~330-byte PersistentOpen in both (hex for ctdb's command line).
  *
  * <p>Usage: {@code scripts/bench.sh StoreVsCtdbBenchmark [SECONDS [CLIENTS [MANY_CLIENTS [WARMUP]]]]}
  * (default 20 s, 24 clients, 256, 30 s of persist-store warm-up: three daemon JVMs compiling Ratis,
@@ -69,22 +70,30 @@ public final class StoreVsCtdbBenchmark {
             List<Run> runs = new ArrayList<>();
             runs.add(ctdb(cluster, "pstore", clients, seconds));
             runs.add(ctdb(cluster, "pfetch", clients, Math.max(5, seconds / 2)));
-            runs.add(store(sockets, clients, seconds));
-            runs.add(store(sockets, many, seconds));
+            for (StoreLoad.Api api : StoreLoad.Api.values()) {
+                runs.add(store(sockets, clients, seconds, api));
+                runs.add(store(sockets, many, seconds, api));
+            }
             runs.add(ctdb(cluster, "pstore", clients, seconds));
-            runs.add(store(sockets, many, seconds));
+            for (StoreLoad.Api api : StoreLoad.Api.values()) {
+                runs.add(store(sockets, many, seconds, api));
+            }
 
             System.out.println();
             System.out.printf("%-44s %7s %9s %9s %9s %7s%n", "run (3 nodes, 3 replicas, fsync)", "clients", "updates/s",
                     "p50 ms", "p99 ms", "errors");
             runs.forEach(r -> System.out.println(r.line()));
             double ctdbRate = median(runs.stream().filter(r -> r.what().startsWith("ctdb pstore")).mapToDouble(Run::rate).toArray());
-            double storeRate = median(runs.stream().filter(r -> r.what().startsWith("persist-store") && r.clients() == many)
-                    .mapToDouble(Run::rate).toArray());
-            double sameClients = runs.stream().filter(r -> r.what().startsWith("persist-store") && r.clients() == clients)
-                    .mapToDouble(Run::rate).findFirst().orElse(0);
-            System.out.printf("%npersist-store / CTDB: %.1fx with %d clients each, %.1fx with %d clients on persist-store%n",
-                    sameClients / ctdbRate, clients, storeRate / ctdbRate, many);
+            System.out.println();
+            for (StoreLoad.Api api : StoreLoad.Api.values()) {
+                String what = storeRun(api);
+                double sameClients = runs.stream().filter(r -> r.what().equals(what) && r.clients() == clients)
+                        .mapToDouble(Run::rate).findFirst().orElse(0);
+                double storeRate = median(runs.stream().filter(r -> r.what().equals(what) && r.clients() == many)
+                        .mapToDouble(Run::rate).toArray());
+                System.out.printf("%s / CTDB: %.1fx with %d clients each, %.1fx with %d clients on persist-store%n",
+                        what, sameClients / ctdbRate, clients, storeRate / ctdbRate, many);
+            }
         }
     }
 
@@ -92,10 +101,15 @@ public final class StoreVsCtdbBenchmark {
         return cluster.socketDirectory(node).resolve("persist-store.sock");
     }
 
-    private static Run store(List<Path> sockets, int clients, int seconds) throws InterruptedException {
-        StoreLoad.Result r = StoreLoad.run(sockets, clients, 40, Duration.ofSeconds(seconds));
-        return new Run("persist-store put (local socket, group commit)", clients, r.acked(), r.seconds(),
-                r.percentileMillis(50), r.percentileMillis(99), r.failed());
+    private static String storeRun(StoreLoad.Api api) {
+        return api == StoreLoad.Api.UNARY ? "persist-store Put (a unary call per write)"
+                : "persist-store Updates (a stream per client)";
+    }
+
+    private static Run store(List<Path> sockets, int clients, int seconds, StoreLoad.Api api) throws InterruptedException {
+        StoreLoad.Result r = StoreLoad.run(sockets, clients, 40, Duration.ofSeconds(seconds), api);
+        return new Run(storeRun(api), clients, r.acked(), r.seconds(), r.percentileMillis(50), r.percentileMillis(99),
+                r.failed());
     }
 
     private static Run ctdb(SambaCluster cluster, String mode, int clients, int seconds) throws Exception {

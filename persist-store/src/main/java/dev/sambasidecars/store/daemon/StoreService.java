@@ -16,13 +16,17 @@ import dev.sambasidecars.store.v1.ShardStat;
 import dev.sambasidecars.store.v1.StatReply;
 import dev.sambasidecars.store.v1.StatRequest;
 import dev.sambasidecars.store.v1.StoreGrpc;
+import dev.sambasidecars.store.v1.UpdateCall;
+import dev.sambasidecars.store.v1.UpdateReply;
 import dev.sambasidecars.store.v1.UpdateRequest;
 import dev.sambasidecars.store.v1.UpdateResult;
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import org.apache.ratis.server.RaftServer;
 
 /** The store's gRPC API, served on the local socket. */
@@ -57,17 +61,42 @@ final class StoreService extends StoreGrpc.StoreImplBase {
     }
 
     private void write(String type, CompletableFuture<UpdateResult> f, StreamObserver<UpdateResult> out) {
+        settle(type, f, r -> {
+            out.onNext(r);
+            out.onCompleted();
+        }, status -> out.onError(status.asException()));
+    }
+
+    /** Records a write's commit latency and outcome, then hands on its result or the gRPC status it failed with. */
+    void settle(String type, CompletableFuture<UpdateResult> f, Consumer<UpdateResult> ok, Consumer<Status> failed) {
         Timer.Sample t = Timer.start();
         f.whenComplete((r, e) -> {
             if (e == null) {
                 t.stop(metrics.commit());
                 metrics.op(type, StoreMetrics.outcome(r.getStatus()));
-                out.onNext(r);
-                out.onCompleted();
+                ok.accept(r);
             } else {
-                fail(type, e, out);
+                failed.accept(failure(type, e));
             }
         });
+    }
+
+    @Override
+    public StreamObserver<UpdateCall> updates(StreamObserver<UpdateReply> replies) {
+        return new UpdateStream(this, (ServerCallStreamObserver<UpdateReply>) replies);
+    }
+
+    /** Starts the write an update call names; {@code null} when it names none. */
+    CompletableFuture<UpdateResult> start(UpdateCall call) {
+        return switch (call.getOpCase()) {
+            case PUT -> store.put(call.getPut().getKey(), call.getPut().getValue(), call.getPut().getCrc32C());
+            case COMPARE_AND_SET -> store.compareAndSet(call.getCompareAndSet().getKey(),
+                    call.getCompareAndSet().getExpectedVersion(), call.getCompareAndSet().getValue(),
+                    call.getCompareAndSet().getCrc32C());
+            case DELETE -> store.delete(call.getDelete().getKey(), call.getDelete().getExpectedVersion());
+            case UPDATE -> store.update(call.getUpdate().getUpdate());
+            case OP_NOT_SET -> null;
+        };
     }
 
     @Override
@@ -103,14 +132,18 @@ final class StoreService extends StoreGrpc.StoreImplBase {
     }
 
     private void fail(String type, Throwable e, StreamObserver<?> out) {
+        out.onError(failure(type, e).asException());
+    }
+
+    /** Counts a failed operation and says what gRPC status it fails with. */
+    private Status failure(String type, Throwable e) {
         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         if (cause instanceof StoreUnavailableException u) {
             metrics.op(type, "unavailable");
-            out.onError(Status.UNAVAILABLE.withDescription(u.getMessage()).asException());
-        } else {
-            metrics.op(type, "error");
-            out.onError(Status.INTERNAL.withDescription(type + " failed: " + cause).asException());
+            return Status.UNAVAILABLE.withDescription(u.getMessage());
         }
+        metrics.op(type, "error");
+        return Status.INTERNAL.withDescription(type + " failed: " + cause);
     }
 
     /** The stat reads log directories and digests every record: off the event loop the API runs on. */

@@ -12,6 +12,8 @@ import dev.sambasidecars.store.v1.PersistentOpen;
 import dev.sambasidecars.store.v1.PutRequest;
 import dev.sambasidecars.store.v1.Status;
 import dev.sambasidecars.store.v1.StoreGrpc;
+import dev.sambasidecars.store.v1.UpdateCall;
+import dev.sambasidecars.store.v1.UpdateReply;
 import dev.sambasidecars.store.v1.UpdateResult;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
@@ -94,12 +96,26 @@ public final class StoreLoad {
                 .build();
     }
 
+    /** How the load's clients call the store. */
+    public enum Api {
+        /** A unary Put call per write. */
+        UNARY,
+        /** One Updates stream per client, a write at a time on it (what an smbd connection would keep open). */
+        STREAM
+    }
+
+    /** {@link #run(List, int, int, Duration, Api)} with unary calls. */
+    public static Result run(List<Path> sockets, int clients, int keysPerClient, Duration duration) throws InterruptedException {
+        return run(sockets, clients, keysPerClient, duration, Api.UNARY);
+    }
+
     /**
      * Runs the load for {@code duration}; client {@code i} writes through {@code sockets[i % n]}.
      * Each client is a chain of asynchronous calls (the next put leaves from the previous one's
      * completion, on the channel's event loop), so the driver spends no thread per client.
      */
-    public static Result run(List<Path> sockets, int clients, int keysPerClient, Duration duration) throws InterruptedException {
+    public static Result run(List<Path> sockets, int clients, int keysPerClient, Duration duration, Api api)
+            throws InterruptedException {
         List<ManagedChannel> channels = sockets.stream().map(p -> GrpcUnix.channel(p, true)).toList();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong failed = new AtomicLong();
@@ -109,8 +125,9 @@ public final class StoreLoad {
         AtomicReference<String> problem = new AtomicReference<>();
         List<Client> all = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
-            all.add(new Client(c, c % channels.size(), keysPerClient, StoreGrpc.newStub(channels.get(c % channels.size())),
-                    stop, failed, keys, done, pause, problem));
+            StoreGrpc.StoreStub stub = StoreGrpc.newStub(channels.get(c % channels.size()));
+            all.add(new Client(c, c % channels.size(), keysPerClient, api == Api.STREAM ? new Streamed(stub) : new Unary(stub),
+                    new Shared(stop, failed, keys, done, pause, problem)));
         }
         long t0 = System.nanoTime();
         all.forEach(Client::next);
@@ -120,6 +137,7 @@ public final class StoreLoad {
             throw new IllegalStateException(done.getCount() + " clients still waiting 30 s after the end of the load");
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        all.forEach(c -> c.calls.close());
         pause.shutdownNow();
         channels.forEach(ManagedChannel::shutdownNow);
         if (problem.get() != null) {
@@ -136,40 +154,134 @@ public final class StoreLoad {
         return new Result(total, failed.get(), seconds, lat, Map.copyOf(keys));
     }
 
+    /** What every client of a run shares. */
+    private record Shared(AtomicBoolean stop, AtomicLong failed, Map<ByteString, KeyState> keys, CountDownLatch done,
+                          ScheduledExecutorService pause, AtomicReference<String> problem) { }
+
+    /** Where a put's outcome goes: its result, or the error that leaves it unknown. */
+    private interface Outcome {
+        void settled(UpdateResult result, Throwable error);
+    }
+
+    /** How a client sends its puts, one at a time. */
+    private interface Calls {
+        void put(PutRequest request, Outcome outcome);
+
+        default void close() {
+        }
+    }
+
+    /** A unary call per put. */
+    private record Unary(StoreGrpc.StoreStub stub) implements Calls {
+        @Override
+        public void put(PutRequest request, Outcome outcome) {
+            stub.withDeadlineAfter(15, TimeUnit.SECONDS).put(request, new StreamObserver<>() {
+                private UpdateResult result;
+
+                @Override
+                public void onNext(UpdateResult r) {
+                    result = r;
+                }
+
+                @Override
+                public void onError(Throwable e) {
+                    outcome.settled(null, e);
+                }
+
+                @Override
+                public void onCompleted() {
+                    outcome.settled(result, null);
+                }
+            });
+        }
+    }
+
+    /** The client's own Updates stream, opened again after it fails. */
+    private static final class Streamed implements Calls {
+        private final StoreGrpc.StoreStub stub;
+        private StreamObserver<UpdateCall> calls;
+        private Outcome waiting;
+        private long id;
+
+        Streamed(StoreGrpc.StoreStub stub) {
+            this.stub = stub;
+        }
+
+        @Override
+        public synchronized void put(PutRequest request, Outcome outcome) {
+            if (calls == null) {
+                calls = stub.updates(new StreamObserver<>() {
+                    @Override
+                    public void onNext(UpdateReply reply) {
+                        Outcome o = take();
+                        if (reply.hasResult()) {
+                            o.settled(reply.getResult(), null);
+                        } else {
+                            o.settled(null, new IllegalStateException((reply.getError().getUnavailable() ? "unavailable: "
+                                    : "failed: ") + reply.getError().getDetail()));
+                        }
+                    }
+
+                    @Override
+                    public void onError(Throwable e) {
+                        Outcome o;
+                        synchronized (Streamed.this) {
+                            calls = null;
+                            o = waiting;
+                            waiting = null;
+                        }
+                        if (o != null) {
+                            o.settled(null, e);
+                        }
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        onError(new IllegalStateException("the store ended the stream"));
+                    }
+                });
+            }
+            waiting = outcome;
+            calls.onNext(UpdateCall.newBuilder().setId(++id).setPut(request).build());
+        }
+
+        private synchronized Outcome take() {
+            Outcome o = waiting;
+            waiting = null;
+            return o;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (calls != null) {
+                calls.onCompleted();
+                calls = null;
+            }
+        }
+    }
+
     /** One writer: a put at a time, each over its own keys in turn. */
     private static final class Client {
         private final int client;
         private final int node;
         private final int keysPerClient;
-        private final StoreGrpc.StoreStub stub;
-        private final AtomicBoolean stop;
-        private final AtomicLong failed;
-        private final Map<ByteString, KeyState> keys;
-        private final CountDownLatch done;
-        private final ScheduledExecutorService pause;
-        private final AtomicReference<String> problem;
+        private final Calls calls;
+        private final Shared run;
         private long[] latency = new long[1024];
         private int count;
         private long seq;
 
-        Client(int client, int node, int keysPerClient, StoreGrpc.StoreStub stub, AtomicBoolean stop, AtomicLong failed,
-               Map<ByteString, KeyState> keys, CountDownLatch done, ScheduledExecutorService pause,
-               AtomicReference<String> problem) {
+        Client(int client, int node, int keysPerClient, Calls calls, Shared run) {
             this.client = client;
-            this.problem = problem;
             this.node = node;
             this.keysPerClient = keysPerClient;
-            this.stub = stub;
-            this.stop = stop;
-            this.failed = failed;
-            this.keys = keys;
-            this.done = done;
-            this.pause = pause;
+            this.calls = calls;
+            this.run = run;
         }
 
         void next() {
-            if (stop.get()) {
-                done.countDown();
+            if (run.stop().get()) {
+                run.done().countDown();
                 return;
             }
             int k = (int) (seq % keysPerClient);
@@ -177,42 +289,31 @@ public final class StoreLoad {
             long s = ++seq;
             ByteString value = open(client, k, s, node).toByteString();
             long t0 = System.nanoTime();
-            stub.withDeadlineAfter(15, TimeUnit.SECONDS).put(PutRequest.newBuilder().setKey(key).setValue(value)
-                    .setCrc32C(RecordCheck.crc32c(value)).build(), new StreamObserver<>() {
-                        private UpdateResult result;
-
-                        @Override
-                        public void onNext(UpdateResult r) {
-                            result = r;
-                        }
-
-                        @Override
-                        public void onError(Throwable e) {
-                            if (failed.incrementAndGet() <= 3) {
+            calls.put(PutRequest.newBuilder().setKey(key).setValue(value).setCrc32C(RecordCheck.crc32c(value)).build(),
+                    (result, e) -> {
+                        if (e != null) {
+                            if (run.failed().incrementAndGet() <= 3) {
                                 System.err.println("put " + key.toStringUtf8() + " failed: " + e);
                             }
-                            KeyState before = keys.get(key);
+                            KeyState before = run.keys().get(key);
                             List<Long> unknown = new ArrayList<>(before == null ? List.of() : before.uncertain());
                             unknown.add(s);
-                            keys.put(key, new KeyState(before == null ? 0 : before.acked(), List.copyOf(unknown)));
-                            pause.schedule(Client.this::next, 50, TimeUnit.MILLISECONDS);
+                            run.keys().put(key, new KeyState(before == null ? 0 : before.acked(), List.copyOf(unknown)));
+                            run.pause().schedule(this::next, 50, TimeUnit.MILLISECONDS);
+                            return;
                         }
-
-                        @Override
-                        public void onCompleted() {
-                            if (result == null || result.getStatus() != Status.STATUS_OK) {
-                                problem.compareAndSet(null, "put " + key.toStringUtf8() + ": " + result);
-                                stop.set(true);
-                                done.countDown();
-                                return;
-                            }
-                            if (count == latency.length) {
-                                latency = Arrays.copyOf(latency, count * 2);
-                            }
-                            latency[count++] = System.nanoTime() - t0;
-                            keys.put(key, new KeyState(s, List.of()));
-                            next();
+                        if (result == null || result.getStatus() != Status.STATUS_OK) {
+                            run.problem().compareAndSet(null, "put " + key.toStringUtf8() + ": " + result);
+                            run.stop().set(true);
+                            run.done().countDown();
+                            return;
                         }
+                        if (count == latency.length) {
+                            latency = Arrays.copyOf(latency, count * 2);
+                        }
+                        latency[count++] = System.nanoTime() - t0;
+                        run.keys().put(key, new KeyState(s, List.of()));
+                        next();
                     });
         }
     }
@@ -269,12 +370,18 @@ public final class StoreLoad {
 
     /** {@code StoreLoad SECONDS CLIENTS KEYS SOCKET...}: prints the rate and latencies. */
     public static void main(String[] args) throws Exception {
+        Api api = Api.UNARY;
+        if (args.length > 0 && args[0].startsWith("--api=")) {
+            api = Api.valueOf(args[0].substring(6).toUpperCase(java.util.Locale.ROOT));
+            args = Arrays.copyOfRange(args, 1, args.length);
+        }
         if (args.length < 4) {
-            System.err.println("usage: StoreLoad SECONDS CLIENTS KEYS_PER_CLIENT SOCKET...");
+            System.err.println("usage: StoreLoad [--api=unary|stream] SECONDS CLIENTS KEYS_PER_CLIENT SOCKET...");
             System.exit(2);
         }
         List<Path> sockets = Arrays.stream(args, 3, args.length).map(Path::of).toList();
-        Result r = run(sockets, Integer.parseInt(args[1]), Integer.parseInt(args[2]), Duration.ofSeconds(Long.parseLong(args[0])));
+        Result r = run(sockets, Integer.parseInt(args[1]), Integer.parseInt(args[2]), Duration.ofSeconds(Long.parseLong(args[0])),
+                api);
         System.out.println(r);
     }
 }

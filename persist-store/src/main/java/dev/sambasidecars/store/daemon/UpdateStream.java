@@ -1,0 +1,99 @@
+package dev.sambasidecars.store.daemon;
+
+import dev.sambasidecars.store.v1.CallError;
+import dev.sambasidecars.store.v1.UpdateCall;
+import dev.sambasidecars.store.v1.UpdateReply;
+import dev.sambasidecars.store.v1.UpdateResult;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One client's stream of writes: every call starts its write at once and its reply goes back
+ * with the call's id when the write completes. The calls read ahead of their replies are
+ * bounded ({@link #WINDOW}): past it the stream stops reading, and gRPC's flow control holds
+ * the client back, so a client that never reads its replies cannot grow the daemon's memory.
+ */
+final class UpdateStream implements StreamObserver<UpdateCall> {
+
+    /** Writes one stream may have under way at once. */
+    static final int WINDOW = 1024;
+
+    private final StoreService service;
+    private final ServerCallStreamObserver<UpdateReply> replies;
+    private int pending;
+    private boolean halfClosed;
+    private boolean ended;
+
+    UpdateStream(StoreService service, ServerCallStreamObserver<UpdateReply> replies) {
+        this.service = service;
+        this.replies = replies;
+        replies.disableAutoRequest();
+        replies.setOnCancelHandler(this::cancelled);
+        replies.request(WINDOW);
+    }
+
+    @Override
+    public void onNext(UpdateCall call) {
+        synchronized (this) {
+            pending++;
+        }
+        CompletableFuture<UpdateResult> f = service.start(call);
+        if (f == null) {
+            reply(UpdateReply.newBuilder().setId(call.getId()).setError(CallError.newBuilder()
+                    .setDetail("the call names no write (put, compare_and_set, delete or update)")).build());
+            return;
+        }
+        service.settle(switch (call.getOpCase()) {
+            case COMPARE_AND_SET -> "cas";
+            default -> call.getOpCase().name().toLowerCase(java.util.Locale.ROOT);
+        }, f,
+                r -> reply(UpdateReply.newBuilder().setId(call.getId()).setResult(r).build()),
+                status -> reply(UpdateReply.newBuilder().setId(call.getId()).setError(CallError.newBuilder()
+                        .setUnavailable(status.getCode() == Status.Code.UNAVAILABLE)
+                        .setDetail(String.valueOf(status.getDescription()))).build()));
+    }
+
+    /** Sends a reply (from whichever thread completed the write), then reads one call more. */
+    private void reply(UpdateReply reply) {
+        boolean finish;
+        synchronized (this) {
+            pending--;
+            if (ended) {
+                return;
+            }
+            replies.onNext(reply);
+            finish = halfClosed && pending == 0;
+            if (finish) {
+                ended = true;
+                replies.onCompleted();
+            }
+        }
+        if (!finish) {
+            replies.request(1);
+        }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        cancelled();
+    }
+
+    /** The client has sent its last call: the stream ends once every write under way has its reply. */
+    @Override
+    public void onCompleted() {
+        synchronized (this) {
+            halfClosed = true;
+            if (pending == 0 && !ended) {
+                ended = true;
+                replies.onCompleted();
+            }
+        }
+    }
+
+    /** The client went away: writes under way still complete, their replies are dropped. */
+    private synchronized void cancelled() {
+        ended = true;
+    }
+}
