@@ -130,8 +130,9 @@ public final class StoreState {
         long version = nextVersion++;
         for (int i = 0; i < u.getWritesCount(); i++) {
             Write w = u.getWrites(i);
-            remove(w.getKey());
-            if (!w.getDelete()) {
+            if (w.getDelete()) {
+                remove(w.getKey());
+            } else {
                 put(new Entry(Record.newBuilder().setKey(w.getKey()).setValue(w.getValue()).setCrc32C(w.getCrc32C())
                         .setVersion(version).setShard(shard).build(), opens.get(i)));
             }
@@ -145,35 +146,65 @@ public final class StoreState {
                 .setDetail("the key belongs to another shard").build();
     }
 
+    /** Stores a record in place of any before it under its key. */
     private void put(Entry e) {
         ByteString key = e.record().getKey();
-        records.put(key, e);
-        OpenFields o = e.open();
-        if (!o.clientGuid().isEmpty() || !o.createGuid().isEmpty()) {
-            byCreate.add(new CreateKey(o.clientGuid(), o.createGuid()), key);
-        }
-        byFileId.add(mix(o.fileId()), key);
-        byNode.add(o.owningNode(), key);
-        long deadline = o.deadline();
-        if (deadline != 0) {
-            deadlines.computeIfAbsent(deadline, d -> new HashSet<>(2)).add(key);
-        }
+        Entry before = records.put(key, e);
+        index(key, before == null ? null : before.open(), e.open());
     }
 
     private Entry remove(ByteString key) {
         Entry e = records.remove(key);
         if (e != null) {
-            OpenFields o = e.open();
-            byCreate.remove(new CreateKey(o.clientGuid(), o.createGuid()), key);
-            byFileId.remove(mix(o.fileId()), key);
-            byNode.remove(o.owningNode(), key);
-            long deadline = o.deadline();
-            Set<ByteString> due = deadline == 0 ? null : deadlines.get(deadline);
-            if (due != null && due.remove(key) && due.isEmpty()) {
-                deadlines.remove(deadline);
-            }
+            index(key, e.open(), null);
         }
         return e;
+    }
+
+    /**
+     * Moves a key in the secondary indexes from the fields it had ({@code before}, null: none) to
+     * those it has now ({@code after}, null: removed). A field that did not change is left alone:
+     * most writes of an open change its lease or locks, not what it is looked up by.
+     */
+    private void index(ByteString key, OpenFields before, OpenFields after) {
+        CreateKey createBefore = before == null ? null : new CreateKey(before.clientGuid(), before.createGuid());
+        CreateKey createAfter = after == null || after.clientGuid().isEmpty() && after.createGuid().isEmpty() ? null
+                : new CreateKey(after.clientGuid(), after.createGuid());
+        if (!java.util.Objects.equals(createBefore, createAfter)) {
+            if (createBefore != null) {
+                byCreate.remove(createBefore, key);
+            }
+            if (createAfter != null) {
+                byCreate.add(createAfter, key);
+            }
+        }
+        if (before == null || after == null || before.fileId() != after.fileId()) {
+            if (before != null) {
+                byFileId.remove(mix(before.fileId()), key);
+            }
+            if (after != null) {
+                byFileId.add(mix(after.fileId()), key);
+            }
+        }
+        if (before == null || after == null || before.owningNode() != after.owningNode()) {
+            if (before != null) {
+                byNode.remove(before.owningNode(), key);
+            }
+            if (after != null) {
+                byNode.add(after.owningNode(), key);
+            }
+        }
+        long deadlineBefore = before == null ? 0 : before.deadline();
+        long deadlineAfter = after == null ? 0 : after.deadline();
+        if (deadlineBefore != deadlineAfter) {
+            Set<ByteString> due = deadlineBefore == 0 ? null : deadlines.get(deadlineBefore);
+            if (due != null && due.remove(key) && due.isEmpty()) {
+                deadlines.remove(deadlineBefore);
+            }
+            if (deadlineAfter != 0) {
+                deadlines.computeIfAbsent(deadlineAfter, d -> new HashSet<>(2)).add(key);
+            }
+        }
     }
 
     /** Removes the disconnected opens whose durable timeout ended at or before {@code now}. */

@@ -172,6 +172,28 @@ class StoreStateTest {
         assertEquals(List.of(key("b")), byNode(1));
         assertEquals(List.of(), find(Query.newBuilder().setByFileId(FindByFileIdRequest.newBuilder()
                 .setPersistentFileId(3)).build()));
+        // Rewriting "a" with the same looked-up fields (a lease change) keeps it in every index once.
+        one(update(put(key("a"), open(1, 0, 10, 100).toBuilder().setLease(
+                open(1, 0, 10, 100).getLease().toBuilder().setState(1)).build())));
+        assertEquals(List.of(key("a")), byCreate(10, 100));
+        assertEquals(List.of(key("a")), byFileId(1));
+        assertEquals(List.of(key("a")), byNode(0));
+        // A new CreateGuid and FileId move it in those indexes only.
+        one(update(put(key("a"), open(7, 0, 10, 107))));
+        assertEquals(List.of(), byCreate(10, 100));
+        assertEquals(List.of(key("a")), byCreate(10, 107));
+        assertEquals(List.of(), byFileId(1));
+        assertEquals(List.of(key("a")), byFileId(7));
+        assertEquals(List.of(key("a")), byNode(0));
+    }
+
+    private List<ByteString> byCreate(long client, long create) throws Exception {
+        return find(Query.newBuilder().setByCreateGuid(FindByCreateGuidRequest.newBuilder()
+                .setClientGuid(Opens.guid(client, 1)).setCreateGuid(Opens.guid(create, 2))).build());
+    }
+
+    private List<ByteString> byFileId(long fileId) throws Exception {
+        return find(Query.newBuilder().setByFileId(FindByFileIdRequest.newBuilder().setPersistentFileId(fileId)).build());
     }
 
     private List<ByteString> byNode(int node) throws Exception {
