@@ -11,15 +11,18 @@ import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Forwarding between the stores of a cluster, over mutual TLS: the service through which a
@@ -32,7 +35,7 @@ final class StorePeers implements StoreNode.Forwarder, AutoCloseable {
     private volatile Map<Integer, InetAddress> nodes;
     private final int port;
     private final Duration timeout;
-    private final Map<Integer, StorePeerGrpc.StorePeerStub> stubs = new ConcurrentHashMap<>();
+    private final Map<Integer, Link> links = new ConcurrentHashMap<>();
     private final Map<Integer, ManagedChannel> channels = new ConcurrentHashMap<>();
     private Server server;
 
@@ -49,7 +52,10 @@ final class StorePeers implements StoreNode.Forwarder, AutoCloseable {
         nodes = Map.copyOf(now);
         before.forEach((pnn, a) -> {
             if (!a.equals(nodes.get(pnn))) {
-                stubs.remove(pnn);
+                Link link = links.remove(pnn);
+                if (link != null) {
+                    link.close();
+                }
                 ManagedChannel ch = channels.remove(pnn);
                 if (ch != null) {
                     ch.shutdown();
@@ -64,16 +70,8 @@ final class StorePeers implements StoreNode.Forwarder, AutoCloseable {
                 .directExecutor()
                 .addService(new StorePeerGrpc.StorePeerImplBase() {
                     @Override
-                    public void forward(ForwardRequest req, StreamObserver<ForwardReply> out) {
-                        node.acceptForwarded(req.getShard(), req.getBatch()).whenComplete((r, e) -> {
-                            if (e != null) {
-                                out.onError(Status.UNAVAILABLE.withDescription(String.valueOf(e.getMessage())).asException());
-                                return;
-                            }
-                            out.onNext(r == null ? ForwardReply.getDefaultInstance()
-                                    : ForwardReply.newBuilder().setAccepted(true).setResult(r).build());
-                            out.onCompleted();
-                        });
+                    public StreamObserver<ForwardRequest> forward(StreamObserver<ForwardReply> replies) {
+                        return new Accepting(node, (ServerCallStreamObserver<ForwardReply>) replies);
                     }
                 })
                 .build();
@@ -91,32 +89,137 @@ final class StorePeers implements StoreNode.Forwarder, AutoCloseable {
         if (address == null) {
             return CompletableFuture.completedFuture(null);
         }
-        StorePeerGrpc.StorePeerStub stub = stubs.computeIfAbsent(leader, pnn -> {
+        Link link = links.computeIfAbsent(leader, pnn -> {
             ManagedChannel ch = tls.channelBuilder(address, port).directExecutor().build();
             channels.put(pnn, ch);
-            return StorePeerGrpc.newStub(ch);
+            return new Link(StorePeerGrpc.newStub(ch));
         });
-        CompletableFuture<BatchResult> out = new CompletableFuture<>();
-        // A batch carries many callers' updates, and is often sent from within one caller's own
-        // call: it must not inherit that call's context, whose end would cancel it.
-        Context.ROOT.run(() -> stub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).forward(
-                ForwardRequest.newBuilder().setShard(shard).setBatch(batch).build(), new StreamObserver<>() {
-                    @Override
-                    public void onNext(ForwardReply r) {
-                        out.complete(r.getAccepted() ? r.getResult() : null);
-                    }
+        return link.send(shard, batch);
+    }
 
-                    @Override
-                    public void onError(Throwable t) {
-                        out.completeExceptionally(t);
-                    }
+    /**
+     * One sending node's stream of batches: each goes to the shard's writer here, and its reply
+     * goes back when it commits. The stream ends once the sender has half-closed it and every
+     * batch has its reply; replies for a sender that went away are dropped.
+     */
+    private static final class Accepting implements StreamObserver<ForwardRequest> {
+        private final StoreNode node;
+        private final PendingReplies<ForwardReply> replies;
 
-                    @Override
-                    public void onCompleted() {
-                        out.complete(null);
+        Accepting(StoreNode node, ServerCallStreamObserver<ForwardReply> replies) {
+            this.node = node;
+            this.replies = new PendingReplies<>(replies);
+        }
+
+        @Override
+        public void onNext(ForwardRequest req) {
+            replies.started();
+            node.acceptForwarded(req.getShard(), req.getBatch()).whenComplete((r, e) -> {
+                ForwardReply.Builder reply = ForwardReply.newBuilder().setId(req.getId());
+                if (e == null && r != null) {
+                    reply.setAccepted(true).setResult(r);
+                }
+                // Not accepted (not the leader here, or it failed): the sender sends it another way.
+                replies.reply(reply.build());
+            });
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            replies.gone();
+        }
+
+        @Override
+        public void onCompleted() {
+            replies.halfClosed();
+        }
+    }
+
+    /**
+     * The way to one leading node: batches go out on a stream tagged with an id and wait for the
+     * reply with that id, at most the timeout. A broken stream fails what waits on it, and the
+     * next batch opens another.
+     */
+    private final class Link {
+        private final StorePeerGrpc.StorePeerStub stub;
+        private final AtomicLong ids = new AtomicLong();
+        private Stream current;
+
+        Link(StorePeerGrpc.StorePeerStub stub) {
+            this.stub = stub;
+        }
+
+        CompletableFuture<BatchResult> send(int shard, Batch batch) {
+            long id = ids.incrementAndGet();
+            CompletableFuture<BatchResult> out = new CompletableFuture<>();
+            Stream stream;
+            synchronized (this) {
+                if (current == null) {
+                    current = new Stream(this);
+                    // The stream carries many callers' batches and is often opened from within
+                    // one caller's own call: it must not inherit that call's context.
+                    Context previous = Context.ROOT.attach();
+                    try {
+                        current.requests = stub.forward(current);
+                    } finally {
+                        Context.ROOT.detach(previous);
                     }
-                }));
-        return out;
+                }
+                stream = current;
+                stream.waiting.put(id, out);
+                stream.requests.onNext(ForwardRequest.newBuilder().setId(id).setShard(shard).setBatch(batch).build());
+            }
+            out.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, e) -> stream.waiting.remove(id));
+            return out;
+        }
+
+        synchronized void ended(Stream stream) {
+            if (current == stream) {
+                current = null;
+            }
+        }
+
+        synchronized void close() {
+            if (current != null) {
+                current.requests.onCompleted();
+                current = null;
+            }
+        }
+    }
+
+    /** One stream to a leading node, and the batches waiting for their replies on it. */
+    private static final class Stream implements StreamObserver<ForwardReply> {
+        private final Link link;
+        private final Map<Long, CompletableFuture<BatchResult>> waiting = new ConcurrentHashMap<>();
+        private StreamObserver<ForwardRequest> requests;
+
+        Stream(Link link) {
+            this.link = link;
+        }
+
+        @Override
+        public void onNext(ForwardReply r) {
+            CompletableFuture<BatchResult> f = waiting.remove(r.getId());
+            if (f != null) {
+                f.complete(r.getAccepted() ? r.getResult() : null);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            link.ended(this);
+            for (Long id : List.copyOf(waiting.keySet())) {
+                CompletableFuture<BatchResult> f = waiting.remove(id);
+                if (f != null) {
+                    f.completeExceptionally(t);
+                }
+            }
+        }
+
+        @Override
+        public void onCompleted() {
+            onError(Status.UNAVAILABLE.withDescription("the leading node ended the stream").asException());
+        }
     }
 
     @Override

@@ -21,24 +21,20 @@ final class UpdateStream implements StreamObserver<UpdateCall> {
     static final int WINDOW = 1024;
 
     private final StoreService service;
-    private final ServerCallStreamObserver<UpdateReply> replies;
-    private int pending;
-    private boolean halfClosed;
-    private boolean ended;
+    private final ServerCallStreamObserver<UpdateReply> calls;
+    private final PendingReplies<UpdateReply> replies;
 
-    UpdateStream(StoreService service, ServerCallStreamObserver<UpdateReply> replies) {
+    UpdateStream(StoreService service, ServerCallStreamObserver<UpdateReply> out) {
         this.service = service;
-        this.replies = replies;
-        replies.disableAutoRequest();
-        replies.setOnCancelHandler(this::cancelled);
-        replies.request(WINDOW);
+        this.calls = out;
+        this.replies = new PendingReplies<>(out);
+        out.disableAutoRequest();
+        out.request(WINDOW);
     }
 
     @Override
     public void onNext(UpdateCall call) {
-        synchronized (this) {
-            pending++;
-        }
+        replies.started();
         CompletableFuture<UpdateResult> f = service.start(call);
         if (f == null) {
             reply(UpdateReply.newBuilder().setId(call.getId()).setError(CallError.newBuilder()
@@ -57,43 +53,19 @@ final class UpdateStream implements StreamObserver<UpdateCall> {
 
     /** Sends a reply (from whichever thread completed the write), then reads one call more. */
     private void reply(UpdateReply reply) {
-        boolean finish;
-        synchronized (this) {
-            pending--;
-            if (ended) {
-                return;
-            }
-            replies.onNext(reply);
-            finish = halfClosed && pending == 0;
-            if (finish) {
-                ended = true;
-                replies.onCompleted();
-            }
-        }
-        if (!finish) {
-            replies.request(1);
+        if (replies.reply(reply)) {
+            calls.request(1);
         }
     }
 
     @Override
     public void onError(Throwable t) {
-        cancelled();
+        replies.gone();
     }
 
     /** The client has sent its last call: the stream ends once every write under way has its reply. */
     @Override
     public void onCompleted() {
-        synchronized (this) {
-            halfClosed = true;
-            if (pending == 0 && !ended) {
-                ended = true;
-                replies.onCompleted();
-            }
-        }
-    }
-
-    /** The client went away: writes under way still complete, their replies are dropped. */
-    private synchronized void cancelled() {
-        ended = true;
+        replies.halfClosed();
     }
 }

@@ -1,0 +1,141 @@
+package dev.sambasidecars.store.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import dev.sambasidecars.common.tls.ClusterTls;
+import dev.sambasidecars.common.tls.NodeSpec;
+import dev.sambasidecars.common.tls.TlsInit;
+import dev.sambasidecars.store.load.StoreLoad;
+import dev.sambasidecars.store.raft.RecordStore;
+import dev.sambasidecars.store.raft.StoreConfig;
+import dev.sambasidecars.store.raft.StoreNode;
+import dev.sambasidecars.store.state.RecordCheck;
+import dev.sambasidecars.store.v1.Batch;
+import dev.sambasidecars.store.v1.BatchResult;
+import dev.sambasidecars.store.v1.PersistentOpen;
+import dev.sambasidecars.store.v1.Status;
+import dev.sambasidecars.store.v1.Update;
+import dev.sambasidecars.store.v1.Write;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Forwarding between two nodes' StorePeers over mutual TLS on loopback: the receiving node is a
+ * one-replica store (it leads its only shard), so what it accepts is committed and readable.
+ */
+class StorePeersTest {
+
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+    @TempDir
+    Path dir;
+    private ClusterTls tls;
+    private StoreNode node;
+    private StorePeers receiving;
+    private StorePeers sending;
+    private int port;
+
+    @BeforeEach
+    void start() throws Exception {
+        var pki = TlsInit.run(new TlsInit.Request(dir.resolve("pki"), List.of(NodeSpec.of(LOOPBACK)), "peers-test",
+                Duration.ofDays(1), false), Clock.systemUTC());
+        tls = ClusterTls.load(pki.nodes().get(0).directory(), LOOPBACK);
+        node = StoreNode.start(new StoreConfig("peers-" + System.nanoTime(), 0,
+                Map.of(0, new InetSocketAddress("127.0.0.1", freePort())), 1, 1, dir.resolve("store"), null, 64 * 1024,
+                Duration.ofSeconds(10), 256, 1, 10_000));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!node.division(0).getInfo().isLeaderReady() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        port = freePort();
+        receiving = new StorePeers(tls, Map.of(0, LOOPBACK), port, Duration.ofSeconds(10));
+        receiving.serve(LOOPBACK, node);
+        sending = new StorePeers(tls, Map.of(0, LOOPBACK), port, Duration.ofSeconds(10));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        sending.close();
+        receiving.close();
+        node.close();
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static Batch batch(int first, int count) {
+        Batch.Builder b = Batch.newBuilder();
+        for (int k = first; k < first + count; k++) {
+            ByteString v = StoreLoad.open(3, k, k, 0).toByteString();
+            b.addUpdates(Update.newBuilder().addWrites(Write.newBuilder().setKey(StoreLoad.key(3, k)).setValue(v)
+                    .setCrc32C(RecordCheck.crc32c(v))));
+        }
+        return b.build();
+    }
+
+    @Test
+    void batchesSentAtOnceOnOneStreamAreEachCommittedAndAnswered() throws Exception {
+        List<CompletableFuture<BatchResult>> sent = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            sent.add(sending.forward(0, 0, batch(i * 10, 10)));
+        }
+        for (CompletableFuture<BatchResult> f : sent) {
+            BatchResult r = f.get(30, TimeUnit.SECONDS);
+            assertEquals(10, r.getResultsCount());
+            r.getResultsList().forEach(u -> assertEquals(Status.STATUS_OK, u.getStatus()));
+        }
+        RecordStore store = new RecordStore(node);
+        for (int k = 0; k < 400; k += 37) {
+            var got = store.get(StoreLoad.key(3, k)).get(30, TimeUnit.SECONDS);
+            assertEquals(k, PersistentOpen.parseFrom(got.getRecord().getValue()).getAppInstanceVersionLow());
+        }
+    }
+
+    @Test
+    void aBatchForAShardTheNodeDoesNotLeadIsNotAccepted() throws Exception {
+        assertNull(sending.forward(0, 5, batch(0, 1)).get(30, TimeUnit.SECONDS));
+        assertNull(sending.forward(1, 0, batch(0, 1)).get(30, TimeUnit.SECONDS), "a node the cluster does not list");
+    }
+
+    @Test
+    void aBrokenStreamFailsWhatWaitsAndTheNextBatchOpensAnother() throws Exception {
+        assertEquals(1, sending.forward(0, 0, batch(0, 1)).get(30, TimeUnit.SECONDS).getResultsCount());
+        receiving.close();
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> sending.forward(0, 0, batch(1, 1)).get(30, TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof io.grpc.StatusRuntimeException, e.toString());
+        receiving = new StorePeers(tls, Map.of(0, LOOPBACK), port, Duration.ofSeconds(10));
+        receiving.serve(LOOPBACK, node);
+        BatchResult again = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (again == null && System.nanoTime() < deadline) {
+            try {
+                again = sending.forward(0, 0, batch(2, 1)).get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException retry) {
+                Thread.sleep(200);
+            }
+        }
+        assertEquals(Status.STATUS_OK, again.getResults(0).getStatus());
+    }
+}
