@@ -47,7 +47,8 @@ class PersistStoreIT {
 
     @BeforeAll
     static void startStores(SambaCluster cluster) throws InterruptedException {
-        Sidecars.startStoreStack(cluster, WRITE_TIMEOUT);
+        // Three shards, one led by each node: the leadership tests need a shard per node.
+        Sidecars.startStoreStack(cluster, WRITE_TIMEOUT, "sidecar persist-store:shards=3");
     }
 
     private static Path socket(SambaCluster cluster, int node) {

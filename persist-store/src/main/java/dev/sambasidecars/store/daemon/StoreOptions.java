@@ -23,9 +23,11 @@ public final class StoreOptions implements OptionsProvider {
             "the nodes' addresses in pnn order, as in CTDB's nodes file (empty: ask ctdb-bridge)");
     public static final Option<Integer> PNN = Option.of("pnn", OptionTypes.integer(-1, 1023), -1,
             "this node's pnn among 'nodes' (-1: the entry that is one of this host's addresses)");
-    public static final Option<Integer> SHARDS = Option.of("shards", OptionTypes.integer(1, 4096), 3,
-            "shards (Raft groups) the keys are spread over, about one per node (each adds its own log and fsyncs); "
-                    + "fixed once the store holds data");
+    public static final Option<Integer> SHARDS = Option.of("shards", OptionTypes.integer(1, 4096), 1,
+            "shards (Raft groups) the keys are spread over, each led by one node; more spread the leaders' work over "
+                    + "the nodes but cut every log entry's group commit into smaller ones (each shard has its own log, "
+                    + "rounds and fsyncs): raise it only when one node's CPU limits the write rate; fixed once the store "
+                    + "holds data");
     public static final Option<Integer> REPLICAS = Option.of("replicas", OptionTypes.integer(1, 9), 3,
             "replicas of each shard; a write is durable once a majority of them has it on disk");
     public static final Option<Path> DIRECTORY = Option.of("directory", OptionTypes.path(),
