@@ -116,10 +116,13 @@ final class StorePeers implements StoreNode.Forwarder, AutoCloseable {
             replies.started();
             node.acceptForwarded(req.getShard(), req.getBatch()).whenComplete((r, e) -> {
                 ForwardReply.Builder reply = ForwardReply.newBuilder().setId(req.getId());
-                if (e == null && r != null) {
+                if (e != null) {
+                    // Taken but failed: the outcome is unknown, the sender must not send it again.
+                    reply.setAccepted(true).setError(String.valueOf(e.getMessage()));
+                } else if (r != null) {
                     reply.setAccepted(true).setResult(r);
                 }
-                // Not accepted (not the leader here, or it failed): the sender sends it another way.
+                // Not accepted (this node does not lead the shard): the sender sends it another way.
                 replies.reply(reply.build());
             });
         }
@@ -200,7 +203,13 @@ final class StorePeers implements StoreNode.Forwarder, AutoCloseable {
         @Override
         public void onNext(ForwardReply r) {
             CompletableFuture<BatchResult> f = waiting.remove(r.getId());
-            if (f != null) {
+            if (f == null) {
+                return;
+            }
+            if (!r.getError().isEmpty()) {
+                f.completeExceptionally(Status.UNAVAILABLE.withDescription("the leading node: " + r.getError())
+                        .asException());
+            } else {
                 f.complete(r.getAccepted() ? r.getResult() : null);
             }
         }
