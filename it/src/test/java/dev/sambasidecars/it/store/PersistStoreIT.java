@@ -44,11 +44,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 class PersistStoreIT {
     private static final String CTL = "/opt/samba-sidecars/bin/sidecarctl ";
     private static final String WRITE_TIMEOUT = "sidecar persist-store:write timeout=4s";
+    // Three shards, one led by each node: the leadership tests need a shard per node.
+    private static final String SHARDS = "sidecar persist-store:shards=3";
 
     @BeforeAll
     static void startStores(SambaCluster cluster) throws InterruptedException {
-        // Three shards, one led by each node: the leadership tests need a shard per node.
-        Sidecars.startStoreStack(cluster, WRITE_TIMEOUT, "sidecar persist-store:shards=3");
+        Sidecars.startStoreStack(cluster, WRITE_TIMEOUT, SHARDS);
     }
 
     private static Path socket(SambaCluster cluster, int node) {
@@ -99,7 +100,7 @@ class PersistStoreIT {
         Thread.sleep(6000);
         cluster.exec(victim, "kill -9 $(cat /run/persist-store.pid)").orThrow();
         Thread.sleep(7000);
-        Sidecars.start(cluster, victim, "persist-store", WRITE_TIMEOUT);
+        Sidecars.start(cluster, victim, "persist-store", WRITE_TIMEOUT, SHARDS);
         StoreLoad.Result r = load.get(120, TimeUnit.SECONDS);
         assertTrue(r.acked() > 200, r.toString());
         assertTrue(r.failed() > 0, "the killed node's own clients saw it go: " + r);
@@ -185,7 +186,7 @@ class PersistStoreIT {
             cluster.exec(i, "kill -9 $(cat /run/persist-store.pid)").orThrow();
         }
         for (int i = 0; i < cluster.size(); i++) {
-            Sidecars.start(cluster, i, "persist-store", WRITE_TIMEOUT);
+            Sidecars.start(cluster, i, "persist-store", WRITE_TIMEOUT, SHARDS);
         }
         Sidecars.awaitStoreLeaders(cluster);
         assertEquals(List.of(), StoreLoad.verify(socket(cluster, 2), r.keys()));

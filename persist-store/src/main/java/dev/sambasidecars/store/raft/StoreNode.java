@@ -116,7 +116,10 @@ public final class StoreNode implements AutoCloseable {
                 .setStateMachineRegistry(gid -> {
                     Integer shard = shardOfGroup.get(gid);
                     if (shard == null) {
-                        throw new IllegalArgumentException("group " + gid + " is not a shard of store " + config.name());
+                        throw new IllegalArgumentException("group " + gid + " in " + config.directory()
+                                + " is none of the " + config.shards() + " shards of store '" + config.name()
+                                + "': the data was written with another 'shards' (or 'store name'), which is fixed "
+                                + "once the store holds data; set it back");
                     }
                     return machines.computeIfAbsent(shard, s -> new ShardStateMachine(new StoreState(s, shards, check)));
                 })
