@@ -330,11 +330,11 @@ public final class StoreNode implements AutoCloseable {
         RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(Math.min(4L << 20, config.segmentBytes())));
         // A torn or corrupt tail of a segment is cut there; the leader sends the rest again.
         RaftServerConfigKeys.Log.setCorruptionPolicy(p, RaftServerConfigKeys.Log.CorruptionPolicy.WARN_AND_RETURN);
-        // Ratis otherwise appends a metadata entry (the new commit index) each time the commit
-        // index moves: a second replicated, fsync'd entry per write, which doubled the rounds and
-        // the CPU per write. The commit index is volatile state in Raft; a restarted replica
-        // learns it from the leader.
-        RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
+        // Ratis appends a metadata entry (the new commit index) each time the commit index moves:
+        // a second replicated, fsync'd entry per write. Turned off (tried), a follower's replica
+        // stayed one write behind once writes stopped (PersistStoreIT saw it for a minute): Ratis
+        // 3.3 moved its commit index only with later entries. It stays on.
+        RaftServerConfigKeys.Log.setLogMetadataEnabled(p, true);
         RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, true);
         // Ratis backs off to 5 s between appends to a follower that failed 30 times, so a replica
         // restarted after a 20 s outage waited 5 s per round trip to catch up, and was unavailable
