@@ -185,7 +185,6 @@ final class ShardPlacement {
                 // shutting it down; a closed replica never runs again, so it is removed (its
                 // directory renamed) and, where placement keeps it here, joins again empty.
                 if (changing.add(s)) {
-                    node.forget(s);
                     if (target.contains(me)) {
                         LOG.warn("store {} node {}: shard {}: the replica here was shut down by the shard's leader; "
                                 + "removing it to join again", config.name(), me, s);
@@ -193,8 +192,7 @@ final class ShardPlacement {
                         LOG.info("store {} node {}: shard {}: the replica here was shut down, no longer a member; "
                                 + "removing it", config.name(), me, s);
                     }
-                    manage(GroupManagementRequest.newRemove(node.localClient(), StoreNode.peerId(me), node.nextCallId(), gid,
-                            false, true), s);
+                    drop(s, gid);
                 }
                 continue;
             }
@@ -202,10 +200,8 @@ final class ShardPlacement {
             d.getRaftConf().getCurrentPeers().forEach(p -> have.add(StoreNode.pnnOf(p.getId())));
             boolean stable = d.getRaftConf().getPreviousPeers().isEmpty();
             if (stable && !have.isEmpty() && !have.contains(me) && !target.contains(me) && changing.add(s)) {
-                node.forget(s);
                 LOG.info("shard {}: this node's replica is no longer a member ({}); dropping it", s, new java.util.TreeSet<>(have));
-                manage(GroupManagementRequest.newRemove(node.localClient(), StoreNode.peerId(me), node.nextCallId(), gid,
-                        false, true), s);
+                drop(s, gid);
                 continue;
             }
             if (!stable || !d.getInfo().isLeaderReady() || have.equals(Set.copyOf(target)) || !changing.add(s)) {
@@ -246,6 +242,13 @@ final class ShardPlacement {
                 done.run();
             }
         });
+    }
+
+    /** Removes this node's replica of a shard (Ratis renames its directory rather than delete it). */
+    private void drop(int shard, RaftGroupId gid) {
+        node.forget(shard);
+        manage(GroupManagementRequest.newRemove(node.localClient(), StoreNode.peerId(config.thisNode()), node.nextCallId(),
+                gid, false, true), shard);
     }
 
     private void manage(GroupManagementRequest request, int shard) {

@@ -34,6 +34,13 @@ class StoreNodeTest {
         return ByteString.copyFrom(ByteBuffer.allocate(8).putLong(fileId).array());
     }
 
+    /** Puts records {@code from} to {@code to - 1} through {@code s}, each acknowledged OK. */
+    private static void putAll(RecordStore s, int from, int to, int node, String... why) throws Exception {
+        for (int i = from; i < to; i++) {
+            assertEquals(Status.STATUS_OK, put(s, i, node).getStatus(), why.length > 0 ? why[0] : null);
+        }
+    }
+
     static UpdateResult put(RecordStore s, long fileId, int node) throws Exception {
         ByteString v = open(fileId, node).toByteString();
         return s.put(key(fileId), v, RecordCheck.crc32c(v)).get(30, TimeUnit.SECONDS);
@@ -137,13 +144,9 @@ class StoreNodeTest {
     void aRestartedNodeKeepsItsRecordsAndCatchesUp(@TempDir Path dir) throws Exception {
         try (LocalCluster c = new LocalCluster(dir, 3, 2)) {
             RecordStore a = new RecordStore(c.nodes.get(0));
-            for (int i = 0; i < 50; i++) {
-                assertEquals(Status.STATUS_OK, put(a, i, 0).getStatus());
-            }
+            putAll(a, 0, 50, 0);
             c.nodes.get(2).close();
-            for (int i = 50; i < 100; i++) {
-                assertEquals(Status.STATUS_OK, put(a, i, 0).getStatus(), "two of three replicas are a majority");
-            }
+            putAll(a, 50, 100, 0, "two of three replicas are a majority");
             c.nodes.set(2, c.start(2));
             RecordStore back = new RecordStore(c.nodes.get(2));
             for (int i = 0; i < 100; i += 9) {
@@ -198,9 +201,7 @@ class StoreNodeTest {
             awaitLeaders(c, List.of(0, 2, 2));
             assertEquals(1, c.nodes.get(1).leadershipMoves());
             RecordStore viaOne = new RecordStore(c.nodes.get(1));
-            for (int i = 0; i < 30; i++) {
-                assertEquals(Status.STATUS_OK, put(viaOne, i, 1).getStatus(), "the unfit node still takes writes");
-            }
+            putAll(viaOne, 0, 30, 1, "the unfit node still takes writes");
             assertTrue(c.nodes.get(1).forwarded() >= 30, "and forwards them to the leaders: " + c.nodes.get(1).forwarded());
             // Only node 0 is fit: it leads everything; then all are, and the leaders spread again.
             c.nodes.forEach(n -> n.fitToLead(java.util.Set.of(0)));
@@ -215,9 +216,7 @@ class StoreNodeTest {
     void aReplicaWithACorruptLogSegmentSaysSoAndRecoversFromItsPeers(@TempDir Path dir) throws Exception {
         try (LocalCluster c = new LocalCluster(dir, 3, 1)) {
             RecordStore a = new RecordStore(c.nodes.get(0));
-            for (int i = 0; i < 120; i++) {
-                assertEquals(Status.STATUS_OK, put(a, i, 0).getStatus());
-            }
+            putAll(a, 0, 120, 0);
             c.nodes.get(2).close();
             Path group = c.config(2).directory().resolve(c.nodes.get(0).group(0).getGroupId().getUuid().toString());
             Path segment;
@@ -238,9 +237,7 @@ class StoreNodeTest {
                 bytes[i] ^= 0x5A;
             }
             java.nio.file.Files.write(segment, bytes);
-            for (int i = 120; i < 150; i++) {
-                assertEquals(Status.STATUS_OK, put(a, i, 0).getStatus());
-            }
+            putAll(a, 120, 150, 0);
             c.nodes.set(2, c.start(2));
             assertEquals(1, c.nodes.get(2).corruptSegments(), "the corrupt segment was reported");
             assertEquals(1, c.nodes.get(2).quarantined(), "and its replica set aside");
@@ -257,9 +254,7 @@ class StoreNodeTest {
             RecordStore a = new RecordStore(c.nodes.get(0));
             put(a, 0, 0);
             c.nodes.get(2).close();
-            for (int i = 1; i < 300; i++) {
-                assertEquals(Status.STATUS_OK, put(a, i, 0).getStatus());
-            }
+            putAll(a, 1, 300, 0);
             // Snapshots every 40 entries and a purge gap of 40: the leader no longer has the early entries.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (c.nodes.get(0).division(0).getRaftLog().getStartIndex() <= 1 && System.nanoTime() < deadline) {
@@ -277,16 +272,12 @@ class StoreNodeTest {
     void aReplicaShutDownUnderTheNodeIsRemovedAndJoinsAgain(@TempDir Path dir) throws Exception {
         try (LocalCluster c = new LocalCluster(dir, 3, 1)) {
             RecordStore a = new RecordStore(c.nodes.get(0));
-            for (int i = 0; i < 20; i++) {
-                assertEquals(Status.STATUS_OK, put(a, i, 0).getStatus());
-            }
+            putAll(a, 0, 20, 0);
             int leader = leaders(c).get(0);
             StoreNode follower = c.nodes.get((leader + 1) % 3);
             // What Ratis does to a replica whose vote request a leader answers with "shut down".
             follower.division(0).close();
-            for (int i = 20; i < 40; i++) {
-                assertEquals(Status.STATUS_OK, put(a, i, 0).getStatus());
-            }
+            putAll(a, 20, 40, 0);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < deadline && (follower.division(0) == null || follower.machine(0) == null
                     || !follower.division(0).getInfo().getLifeCycleState().isRunning())) {
@@ -327,16 +318,12 @@ class StoreNodeTest {
     void aNewNodeGetsReplicasAndALostNodesReplicasAreReplaced(@TempDir Path dir) throws Exception {
         try (LocalCluster c = new LocalCluster(dir, 3, 4)) {
             RecordStore a = new RecordStore(c.nodes.get(0));
-            for (int i = 0; i < 60; i++) {
-                assertEquals(Status.STATUS_OK, put(a, i, 0).getStatus());
-            }
+            putAll(a, 0, 60, 0);
             StoreNode fresh = c.addNode();
             awaitPlacement(c.nodes, 4, List.of(0, 1, 2, 3));
             assertFalse(fresh.localShards().isEmpty(), "the new node holds replicas");
             RecordStore viaNew = new RecordStore(fresh);
-            for (int i = 60; i < 90; i++) {
-                assertEquals(Status.STATUS_OK, put(viaNew, i, 3).getStatus());
-            }
+            putAll(viaNew, 60, 90, 3);
             // Node 1 is lost (deleted from the cluster): its replicas go to the others.
             c.nodes.get(1).close();
             java.util.Map<Integer, java.net.InetSocketAddress> left = new java.util.HashMap<>(c.addresses);
