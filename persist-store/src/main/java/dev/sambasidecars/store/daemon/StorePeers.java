@@ -158,15 +158,21 @@ final class StorePeers implements StoreNode.Forwarder, AutoCloseable {
             Stream stream;
             synchronized (this) {
                 if (current == null) {
-                    current = new Stream(this);
+                    Stream opened = new Stream(this);
                     // The stream carries many callers' batches and is often opened from within
                     // one caller's own call: it must not inherit that call's context.
                     Context previous = Context.ROOT.attach();
                     try {
-                        current.requests = stub.forward(current);
+                        opened.requests = stub.forward(opened);
                     } finally {
                         Context.ROOT.detach(previous);
                     }
+                    if (opened.failed) {
+                        // It failed as it opened (the node is known unreachable, and the failure
+                        // came on this thread): nothing was sent, so the batch goes another way.
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    current = opened;
                 }
                 stream = current;
                 stream.waiting.put(id, out);
@@ -195,6 +201,7 @@ final class StorePeers implements StoreNode.Forwarder, AutoCloseable {
         private final Link link;
         private final Map<Long, CompletableFuture<BatchResult>> waiting = new ConcurrentHashMap<>();
         private StreamObserver<ForwardRequest> requests;
+        private volatile boolean failed;
 
         Stream(Link link) {
             this.link = link;
@@ -216,6 +223,7 @@ final class StorePeers implements StoreNode.Forwarder, AutoCloseable {
 
         @Override
         public void onError(Throwable t) {
+            failed = true;
             link.ended(this);
             for (Long id : List.copyOf(waiting.keySet())) {
                 CompletableFuture<BatchResult> f = waiting.remove(id);

@@ -130,16 +130,21 @@ public final class StoreLoad {
                     new Shared(stop, failed, keys, done, pause, problem)));
         }
         long t0 = System.nanoTime();
-        all.forEach(Client::next);
-        Thread.sleep(duration.toMillis());
-        stop.set(true);
-        if (!done.await(30, TimeUnit.SECONDS)) {
-            throw new IllegalStateException(done.getCount() + " clients still waiting 30 s after the end of the load");
+        double seconds;
+        try {
+            all.forEach(Client::next);
+            Thread.sleep(duration.toMillis());
+            stop.set(true);
+            if (!done.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(done.getCount() + " clients still waiting 30 s after the end of the load: "
+                        + waiting(all, sockets));
+            }
+            seconds = (System.nanoTime() - t0) / 1e9;
+            all.forEach(c -> c.calls.close());
+        } finally {
+            pause.shutdownNow();
+            channels.forEach(ManagedChannel::shutdownNow);
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        all.forEach(c -> c.calls.close());
-        pause.shutdownNow();
-        channels.forEach(ManagedChannel::shutdownNow);
         if (problem.get() != null) {
             throw new IllegalStateException(problem.get());
         }
@@ -152,6 +157,17 @@ public final class StoreLoad {
         }
         Arrays.sort(lat);
         return new Result(total, failed.get(), seconds, lat, Map.copyOf(keys));
+    }
+
+    /** Where the clients still waiting for a reply write to, and how many there are for each socket. */
+    private static String waiting(List<Client> all, List<Path> sockets) {
+        Map<Path, Long> by = new java.util.TreeMap<>();
+        for (Client c : all) {
+            if (!c.finished) {
+                by.merge(sockets.get(c.node), 1L, Long::sum);
+            }
+        }
+        return by.toString();
     }
 
     /** What every client of a run shares. */
@@ -200,6 +216,7 @@ public final class StoreLoad {
     private static final class Streamed implements Calls {
         private final StoreGrpc.StoreStub stub;
         private StreamObserver<UpdateCall> calls;
+        private Replies replies;
         private Outcome waiting;
         private long id;
 
@@ -209,39 +226,18 @@ public final class StoreLoad {
 
         @Override
         public synchronized void put(PutRequest request, Outcome outcome) {
-            if (calls == null) {
-                calls = stub.updates(new StreamObserver<>() {
-                    @Override
-                    public void onNext(UpdateReply reply) {
-                        Outcome o = take();
-                        if (reply.hasResult()) {
-                            o.settled(reply.getResult(), null);
-                        } else {
-                            o.settled(null, new IllegalStateException((reply.getError().getUnavailable() ? "unavailable: "
-                                    : "failed: ") + reply.getError().getDetail()));
-                        }
-                    }
-
-                    @Override
-                    public void onError(Throwable e) {
-                        Outcome o;
-                        synchronized (Streamed.this) {
-                            calls = null;
-                            o = waiting;
-                            waiting = null;
-                        }
-                        if (o != null) {
-                            o.settled(null, e);
-                        }
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        onError(new IllegalStateException("the store ended the stream"));
-                    }
-                });
-            }
             waiting = outcome;
+            if (calls == null) {
+                Replies r = new Replies();
+                StreamObserver<UpdateCall> s = stub.updates(r);
+                if (r.failed) {
+                    // The stream failed as it opened (a channel that cannot connect fails the call
+                    // on this very thread): that failure has already settled the outcome.
+                    return;
+                }
+                replies = r;
+                calls = s;
+            }
             calls.onNext(UpdateCall.newBuilder().setId(++id).setPut(request).build());
         }
 
@@ -249,6 +245,44 @@ public final class StoreLoad {
             Outcome o = waiting;
             waiting = null;
             return o;
+        }
+
+        /** The replies of one stream; a failed stream is dropped and the write waiting on it fails. */
+        private final class Replies implements StreamObserver<UpdateReply> {
+            private boolean failed;
+
+            @Override
+            public void onNext(UpdateReply reply) {
+                Outcome o = take();
+                if (reply.hasResult()) {
+                    o.settled(reply.getResult(), null);
+                } else {
+                    o.settled(null, new IllegalStateException((reply.getError().getUnavailable() ? "unavailable: "
+                            : "failed: ") + reply.getError().getDetail()));
+                }
+            }
+
+            @Override
+            public void onError(Throwable e) {
+                Outcome o;
+                synchronized (Streamed.this) {
+                    failed = true;
+                    if (replies == this) {
+                        calls = null;
+                        replies = null;
+                    }
+                    o = waiting;
+                    waiting = null;
+                }
+                if (o != null) {
+                    o.settled(null, e);
+                }
+            }
+
+            @Override
+            public void onCompleted() {
+                onError(new IllegalStateException("the store ended the stream"));
+            }
         }
 
         @Override
@@ -270,6 +304,7 @@ public final class StoreLoad {
         private long[] latency = new long[1024];
         private int count;
         private long seq;
+        private volatile boolean finished;
 
         Client(int client, int node, int keysPerClient, Calls calls, Shared run) {
             this.client = client;
@@ -281,6 +316,7 @@ public final class StoreLoad {
 
         void next() {
             if (run.stop().get()) {
+                finished = true;
                 run.done().countDown();
                 return;
             }
@@ -305,6 +341,7 @@ public final class StoreLoad {
                         if (result == null || result.getStatus() != Status.STATUS_OK) {
                             run.problem().compareAndSet(null, "put " + key.toStringUtf8() + ": " + result);
                             run.stop().set(true);
+                            finished = true;
                             run.done().countDown();
                             return;
                         }

@@ -138,4 +138,28 @@ class StorePeersTest {
         }
         assertEquals(Status.STATUS_OK, again.getResults(0).getStatus());
     }
+
+    /**
+     * Once a node is known unreachable, gRPC fails a new stream on the calling thread, inside the
+     * call that opens it; before that was handled, the forward threw instead of answering.
+     */
+    @Test
+    void aBatchForANodeNobodyListensOnIsAnsweredEveryTimeNeverThrown() throws Exception {
+        int closed = freePort();
+        try (StorePeers toNowhere = new StorePeers(tls, Map.of(0, LOOPBACK), closed, Duration.ofSeconds(10))) {
+            int notSent = 0;
+            for (int i = 0; i < 5; i++) {
+                CompletableFuture<BatchResult> f = toNowhere.forward(0, 0, batch(i, 1));
+                try {
+                    if (f.get(30, TimeUnit.SECONDS) == null) {
+                        notSent++;
+                    }
+                } catch (ExecutionException e) {
+                    assertTrue(e.getCause() instanceof io.grpc.StatusRuntimeException sre
+                            && sre.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE, e.toString());
+                }
+            }
+            assertTrue(notSent > 0, "a stream that failed as it opened sends the batch another way");
+        }
+    }
 }
