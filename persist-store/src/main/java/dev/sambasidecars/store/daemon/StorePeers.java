@@ -159,6 +159,7 @@ final class StorePeers implements StoreNode.Forwarder, AutoCloseable {
             synchronized (this) {
                 if (current == null) {
                     Stream opened = new Stream(this);
+                    current = opened;
                     // The stream carries many callers' batches and is often opened from within
                     // one caller's own call: it must not inherit that call's context.
                     Context previous = Context.ROOT.attach();
@@ -167,12 +168,12 @@ final class StorePeers implements StoreNode.Forwarder, AutoCloseable {
                     } finally {
                         Context.ROOT.detach(previous);
                     }
-                    if (opened.failed) {
+                    if (current != opened) {
                         // It failed as it opened (the node is known unreachable, and the failure
-                        // came on this thread): nothing was sent, so the batch goes another way.
+                        // came on this thread and ended it): nothing was sent, so the batch goes
+                        // another way.
                         return CompletableFuture.completedFuture(null);
                     }
-                    current = opened;
                 }
                 stream = current;
                 stream.waiting.put(id, out);
@@ -201,7 +202,6 @@ final class StorePeers implements StoreNode.Forwarder, AutoCloseable {
         private final Link link;
         private final Map<Long, CompletableFuture<BatchResult>> waiting = new ConcurrentHashMap<>();
         private StreamObserver<ForwardRequest> requests;
-        private volatile boolean failed;
 
         Stream(Link link) {
             this.link = link;
@@ -223,7 +223,6 @@ final class StorePeers implements StoreNode.Forwarder, AutoCloseable {
 
         @Override
         public void onError(Throwable t) {
-            failed = true;
             link.ended(this);
             for (Long id : List.copyOf(waiting.keySet())) {
                 CompletableFuture<BatchResult> f = waiting.remove(id);

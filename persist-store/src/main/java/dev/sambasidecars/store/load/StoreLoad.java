@@ -229,13 +229,13 @@ public final class StoreLoad {
             waiting = outcome;
             if (calls == null) {
                 Replies r = new Replies();
+                replies = r;
                 StreamObserver<UpdateCall> s = stub.updates(r);
-                if (r.failed) {
+                if (replies != r) {
                     // The stream failed as it opened (a channel that cannot connect fails the call
                     // on this very thread): that failure has already settled the outcome.
                     return;
                 }
-                replies = r;
                 calls = s;
             }
             calls.onNext(UpdateCall.newBuilder().setId(++id).setPut(request).build());
@@ -249,8 +249,6 @@ public final class StoreLoad {
 
         /** The replies of one stream; a failed stream is dropped and the write waiting on it fails. */
         private final class Replies implements StreamObserver<UpdateReply> {
-            private boolean failed;
-
             @Override
             public void onNext(UpdateReply reply) {
                 Outcome o = take();
@@ -266,7 +264,6 @@ public final class StoreLoad {
             public void onError(Throwable e) {
                 Outcome o;
                 synchronized (Streamed.this) {
-                    failed = true;
                     if (replies == this) {
                         calls = null;
                         replies = null;

@@ -18,7 +18,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -46,7 +45,6 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -70,7 +68,7 @@ public final class StoreNode implements AutoCloseable {
     private final Map<RaftGroupId, Integer> shardOfGroup = new HashMap<>();
     private final Map<Integer, ShardStateMachine> machines = new ConcurrentHashMap<>();
     private final List<RaftGroup> groups = new ArrayList<>();
-    private final List<RaftClient> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final ShardClients clients;
     private final List<ShardWriter> writers = new ArrayList<>();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("store-expiry").factory());
@@ -122,6 +120,7 @@ public final class StoreNode implements AutoCloseable {
                 .build();
         this.props = props;
         this.params = params;
+        this.clients = new ShardClients(this, config, props, params);
     }
 
     /**
@@ -134,7 +133,7 @@ public final class StoreNode implements AutoCloseable {
             if (d != null && !d.getGroup().getPeers().isEmpty()) {
                 groups.set(s, d.getGroup());
             }
-            clients.add(newClient(groups.get(s)));
+            clients.add(groups.get(s));
             int shard = s;
             writers.add(new ShardWriter(cmd -> bounded(shard, propose(shard, cmd)), config.batchMax(), config.inFlightMax(),
                     config.writeTimeout(), () -> new StoreUnavailableException(shard, "shard " + shard
@@ -142,44 +141,18 @@ public final class StoreNode implements AutoCloseable {
         }
     }
 
-    private RaftClient newClient(RaftGroup group) {
-        return RaftClient.newBuilder().setProperties(props).setParameters(params).setRaftGroup(group)
-                .setClientId(ClientId.randomId())
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                        (int) Math.max(3, config.writeTimeout().toMillis() / 100), TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
-                .build();
-    }
-
     /**
-     * Replaces a shard's client that contacted a node no longer holding the shard (Ratis closes
-     * a client after that), with one addressed to the shard's members as now known.
+     * The shard's members as this node knows them now: from its replica's log, or, where it
+     * holds no replica, as placed over the current node list.
      */
-    private synchronized void renewClient(int shard, RaftClient stale) {
-        if (clients.get(shard) != stale) {
-            return;
-        }
+    RaftGroup knownMembers(int shard) {
         RaftGroup g = group(shard);
         if (division(shard) == null) {
             List<Integer> pnns = placement.nodes();
             g = RaftGroup.valueOf(g.getGroupId(), Shards.place(shard, pnns, Math.min(config.replicas(), pnns.size()))
                     .stream().map(p -> peer(p, 0)).toList());
         }
-        clients.set(shard, newClient(g));
-        try {
-            stale.close();
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("closing a stale client: {}", e.toString());
-        }
-        LOG.info("shard {}: client renewed for members {}", shard, g.getPeers().stream().map(RaftPeer::getId).toList());
-    }
-
-    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
+        return g;
     }
 
     /** Starts the Ratis server and joins (or, on a first start, creates) this node's replicas. */
@@ -343,16 +316,16 @@ public final class StoreNode implements AutoCloseable {
                 local = CompletableFuture.failedFuture(e);
             }
             return local.thenCompose(r -> r.getNotLeaderException() != null || r.getLeaderNotReadyException() != null
-                    ? viaClient(shard, m) : CompletableFuture.completedFuture(content(r)));
+                    ? clients.write(shard, m) : CompletableFuture.completedFuture(content(r)));
         }
         Forwarder f = forwarder;
         RaftPeerId leader = d == null ? null : d.getInfo().getLeaderId();
         if (f != null && leader != null && command.hasBatch() && pnnOf(leader) != config.thisNode()) {
             forwarded.addAndGet(command.getBatch().getUpdatesCount());
             return f.forward(pnnOf(leader), shard, command.getBatch())
-                    .thenCompose(r -> r == null ? viaClient(shard, m) : CompletableFuture.completedFuture(r.toByteArray()));
+                    .thenCompose(r -> r == null ? clients.write(shard, m) : CompletableFuture.completedFuture(r.toByteArray()));
         }
-        return viaClient(shard, m);
+        return clients.write(shard, m);
     }
 
     /**
@@ -380,30 +353,7 @@ public final class StoreNode implements AutoCloseable {
         return forwarded.get();
     }
 
-    private CompletableFuture<byte[]> viaClient(int shard, Message m) {
-        return viaClient(shard, m, true);
-    }
-
-    /**
-     * A node that does not hold the shard (any more) refuses with a group mismatch before
-     * appending anything, and Ratis then closes the client: the client is renewed and the entry
-     * sent once more.
-     */
-    private CompletableFuture<byte[]> viaClient(int shard, Message m, boolean again) {
-        RaftClient c = clients.get(shard);
-        return c.async().send(m).thenApply(StoreNode::content).exceptionallyCompose(e -> {
-            boolean mismatch = causedBy(e, org.apache.ratis.protocol.exceptions.GroupMismatchException.class);
-            if (mismatch || causedBy(e, org.apache.ratis.protocol.exceptions.AlreadyClosedException.class)) {
-                renewClient(shard, c);
-                if (again && mismatch) {
-                    return viaClient(shard, m, false);
-                }
-            }
-            return CompletableFuture.failedFuture(e);
-        });
-    }
-
-    private static byte[] content(RaftClientReply reply) {
+    static byte[] content(RaftClientReply reply) {
         if (!reply.isSuccess()) {
             throw new CompletionException(reply.getException());
         }
@@ -430,31 +380,7 @@ public final class StoreNode implements AutoCloseable {
     /** Answers a query on one shard after a read index: never older than any acknowledged write. */
     public CompletableFuture<ByteString> query(int shard, Query query) {
         Message m = Message.valueOf(query.toByteString().asReadOnlyByteBuffer());
-        return bounded(shard, read(shard, m, System.nanoTime() + config.writeTimeout().toNanos()));
-    }
-
-    /**
-     * A read-only request, again after a pause while the shard has no leader or its read index
-     * cannot be had (an election, a restart): Ratis's client does not retry those itself.
-     */
-    private CompletableFuture<ByteString> read(int shard, Message m, long deadline) {
-        RaftClient client = clients.get(shard);
-        return client.async().sendReadOnly(m).handle((r, e) -> {
-            if (e == null && r.isSuccess()) {
-                return CompletableFuture.completedFuture(ByteString.copyFrom(r.getMessage().getContent().toByteArray()));
-            }
-            Throwable why = e != null ? e : r.getException();
-            if (causedBy(why, org.apache.ratis.protocol.exceptions.GroupMismatchException.class)
-                    || causedBy(why, org.apache.ratis.protocol.exceptions.AlreadyClosedException.class)) {
-                renewClient(shard, client);
-            }
-            boolean answered = e == null && r.getStateMachineException() != null;
-            if (!answered && System.nanoTime() < deadline) {
-                return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS))
-                        .thenCompose(v -> read(shard, m, deadline));
-            }
-            return CompletableFuture.<ByteString>failedFuture(why);
-        }).thenCompose(f -> f);
+        return bounded(shard, clients.read(shard, m, System.nanoTime() + config.writeTimeout().toNanos()));
     }
 
     private <T> CompletableFuture<T> bounded(int shard, CompletableFuture<T> f) {
@@ -592,9 +518,7 @@ public final class StoreNode implements AutoCloseable {
     @Override
     public void close() throws IOException {
         timers.shutdownNow();
-        for (RaftClient c : clients) {
-            c.close();
-        }
+        clients.close();
         server.close();
     }
 }
