@@ -31,8 +31,9 @@ import java.util.concurrent.Future;
  * client. Values are the same ~330-byte PersistentOpen in both (hex for ctdb's command line).
  *
  * <p>Usage: {@code scripts/bench.sh StoreVsCtdbBenchmark [SECONDS [CLIENTS [MANY_CLIENTS [WARMUP]]]]}
- * (default 20 s, 24 clients, 256, 30 s of persist-store warm-up: three daemon JVMs compiling Ratis,
- * gRPC and Netty on two cores spend most of their first minute in the JIT).
+ * (default 20 s, 24 clients, 256, 180 s of persist-store warm-up: three daemon JVMs compiling Ratis,
+ * gRPC and Netty, plain and shaded, on two cores take about three minutes to reach steady speed;
+ * one store had 100 s of compile time after six minutes, and runs after 60 s gave half the rate).
  */
 public final class StoreVsCtdbBenchmark {
     private StoreVsCtdbBenchmark() {}
@@ -51,7 +52,7 @@ public final class StoreVsCtdbBenchmark {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 24;
         int many = args.length > 2 ? Integer.parseInt(args[2]) : 256;
-        int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 30;
+        int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 180;
         try (SambaCluster cluster = SambaCluster.start(ClusterSpec.defaults(3))) {
             Sidecars.startStoreStack(cluster);
             Path shared = cluster.sharedDirectory();
