@@ -33,7 +33,7 @@ import java.util.concurrent.Future;
  * <p>Usage: {@code scripts/bench.sh StoreVsCtdbBenchmark [SECONDS [CLIENTS [MANY_CLIENTS [WARMUP]]]]}
  * (default 20 s, 24 clients, 256, 180 s of persist-store warm-up: three daemon JVMs compiling Ratis,
  * gRPC and Netty, plain and shaded, on two cores take about three minutes to reach steady speed;
- * one store had 100 s of compile time after six minutes, and runs after 60 s gave half the rate).
+ * one store had spent 100 s compiling a few minutes in, and runs after 60 s gave half the rate).
  */
 public final class StoreVsCtdbBenchmark {
     private StoreVsCtdbBenchmark() {}
