@@ -43,11 +43,11 @@ final class RatisSettings {
         // stores (two alternating pairs of fresh clusters, 3 min warm-up each), they took 1.2-2.3x
         // the writes per second: 8,880 and 7,001 against 3,877 and 4,710/s with 64 clients,
         // 24,776 and 17,057 against 11,403 and 13,789/s with 512, with p99 at 64 clients of
-        // 44-56 ms against 83-91 ms. Followers still
-        // learn the commit index at once: the leader's appender sends to any follower whose
-        // commit index is behind its own (GrpcLogAppender), and after a load stopped every
-        // replica's applied index equalled the leader's by the time it was asked. A restarted
-        // leader re-derives it by committing an entry of its new term, as Raft does.
+        // 44-56 ms against 83-91 ms. Followers still learn the commit index at once: the leader's
+        // appender sends to any follower whose commit index is behind its own (GrpcLogAppender),
+        // and after a load stopped every replica's applied index equalled the leader's by the
+        // time it was asked. A restarted leader re-derives it by committing an entry of its new
+        // term, as Raft does.
         RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
         RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, true);
         // Ratis backs off to 5 s between appends to a follower that failed 30 times, so a replica
