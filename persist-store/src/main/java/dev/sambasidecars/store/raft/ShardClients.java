@@ -74,7 +74,7 @@ final class ShardClients implements AutoCloseable {
         RaftClient client = clients.get(shard);
         return client.async().sendReadOnly(m).handle((r, e) -> {
             if (e == null && r.isSuccess()) {
-                return CompletableFuture.completedFuture(ByteString.copyFrom(r.getMessage().getContent().toByteArray()));
+                return CompletableFuture.completedFuture(ByteString.copyFrom(r.getMessage().getContent().asReadOnlyByteBuffer()));
             }
             Throwable why = e != null ? e : r.getException();
             renewIfStale(shard, client, why);

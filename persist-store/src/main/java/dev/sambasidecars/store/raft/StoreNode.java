@@ -32,8 +32,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
@@ -45,10 +43,8 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -221,42 +217,11 @@ public final class StoreNode implements AutoCloseable {
         return node;
     }
 
-    /**
-     * The shards some other node holds a replica of that has a log (entries or a snapshot): they
-     * are running, and a replica new here must be added by their leader. A node that cannot be
-     * reached within a second counts as holding nothing (on a cluster's first start, the others
-     * are not up yet, or have empty logs).
-     */
+    /** The shards another node already runs (see {@link RunningShards#probe}). */
     private Set<RaftGroupId> shardsRunningElsewhere() {
-        RaftProperties quick = new RaftProperties(props);
-        RaftClientConfigKeys.Rpc.setRequestTimeout(quick, TimeDuration.valueOf(1, TimeUnit.SECONDS));
         List<RaftPeer> others = config.nodes().keySet().stream().filter(p -> p != config.thisNode()).sorted()
                 .map(p -> peer(p, 0)).toList();
-        Set<RaftGroupId> running = new HashSet<>();
-        if (others.isEmpty()) {
-            return running;
-        }
-        try (RaftClient probe = RaftClient.newBuilder().setProperties(quick).setParameters(params)
-                .setRaftGroup(RaftGroup.valueOf(groups.get(0).getGroupId(), others))
-                .setRetryPolicy(RetryPolicies.noRetry()).build()) {
-            for (RaftPeer other : others) {
-                try {
-                    for (RaftGroupId gid : probe.getGroupManagementApi(other.getId()).list().getGroupIds()) {
-                        if (shardOfGroup.containsKey(gid) && !running.contains(gid)) {
-                            var log = probe.getGroupManagementApi(other.getId()).info(gid).getLogInfoProto();
-                            if (log.hasLastEntry() && log.getLastEntry().getIndex() >= 0 || log.hasLastSnapshot()) {
-                                running.add(gid);
-                            }
-                        }
-                    }
-                } catch (IOException | RuntimeException e) {
-                    LOG.debug("node {} not asked about its shards: {}", other.getId(), e.toString());
-                }
-            }
-        } catch (IOException e) {
-            LOG.debug("closing the probe client: {}", e.toString());
-        }
-        return running;
+        return RunningShards.probe(props, params, others, groups.get(0).getGroupId(), shardOfGroup.keySet());
     }
 
     /** Replicas found with a corrupt log segment at this start (each logged, naming the file and the byte). */
