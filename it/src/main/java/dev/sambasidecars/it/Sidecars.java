@@ -133,17 +133,32 @@ public final class Sidecars {
         awaitStoreLeaders(cluster);
     }
 
-    /** Waits until every node's persist-store sees a leader for every shard. */
+    /**
+     * Waits until every node's persist-store knows the leader of every shard it holds a replica
+     * of, and every shard has a replica somewhere.
+     */
     public static void awaitStoreLeaders(SambaCluster cluster) throws InterruptedException {
         for (int i = 0; i < cluster.size(); i++) {
             int node = i;
-            SambaCluster.awaitCondition("every shard has a leader, seen from node " + node, java.time.Duration.ofSeconds(120),
+            SambaCluster.awaitCondition("every shard held on node " + node + " has a leader", java.time.Duration.ofSeconds(120),
                     () -> {
                         dev.sambasidecars.store.v1.StatReply s = storeStat(cluster, node);
-                        return s != null && s.getShardsCount() > 0
-                                && s.getShardsList().stream().allMatch(sh -> !sh.getLeader().isEmpty());
+                        return s != null && s.getShardsCount() > 0 && s.getShardsList().stream()
+                                .allMatch(sh -> sh.getRole().equals("NONE") || !sh.getLeader().isEmpty());
                     });
         }
+        SambaCluster.awaitCondition("every shard held somewhere", java.time.Duration.ofSeconds(60), () -> {
+            java.util.Set<Integer> held = new java.util.HashSet<>();
+            int shards = 0;
+            for (int i = 0; i < cluster.size(); i++) {
+                dev.sambasidecars.store.v1.StatReply s = storeStat(cluster, i);
+                if (s != null) {
+                    shards = s.getShardsCount();
+                    s.getShardsList().stream().filter(sh -> !sh.getRole().equals("NONE")).forEach(sh -> held.add(sh.getShard()));
+                }
+            }
+            return shards > 0 && held.size() == shards;
+        });
     }
 
     /** {@code sidecarctl store stat --json} on node {@code pnn}, or null when it does not answer. */

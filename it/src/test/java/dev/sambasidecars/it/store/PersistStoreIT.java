@@ -11,6 +11,7 @@ import dev.sambasidecars.it.ExecResult;
 import dev.sambasidecars.it.SambaCluster;
 import dev.sambasidecars.it.SambaClusterTest;
 import dev.sambasidecars.it.Sidecars;
+import dev.sambasidecars.it.StoreReplicas;
 import dev.sambasidecars.store.load.StoreLoad;
 import dev.sambasidecars.store.state.RecordCheck;
 import dev.sambasidecars.store.v1.GetRequest;
@@ -109,40 +110,7 @@ class PersistStoreIT {
             List<String> wrong = StoreLoad.verify(socket(cluster, node), r.keys());
             assertEquals(List.of(), wrong, "read through node " + node + " after " + r);
         }
-        awaitReplicasEqual(cluster);
-    }
-
-    /** Every shard's replicas end at the same log position with the same records. */
-    private static void awaitReplicasEqual(SambaCluster cluster) throws InterruptedException {
-        java.util.concurrent.atomic.AtomicReference<String> last = new java.util.concurrent.atomic.AtomicReference<>("");
-        try {
-            SambaCluster.awaitCondition("every shard's replicas equal", Duration.ofSeconds(60), () -> {
-                StringBuilder diff = new StringBuilder();
-                List<StatReply> stats = new java.util.ArrayList<>();
-                for (int i = 0; i < cluster.size(); i++) {
-                    stats.add(Sidecars.storeStat(cluster, i));
-                }
-                if (stats.contains(null)) {
-                    last.set("a node does not answer stat");
-                    return false;
-                }
-                for (int shard = 0; shard < stats.getFirst().getShardsCount(); shard++) {
-                    int sh = shard;
-                    var replicas = stats.stream().map(st -> st.getShards(sh)).filter(x -> !x.getRole().equals("NONE")).toList();
-                    boolean same = replicas.stream().map(x -> x.getDigestIndex() + "/" + x.getDigest().toStringUtf8())
-                            .distinct().count() == 1;
-                    if (!same) {
-                        diff.append(" shard ").append(shard).append(": ").append(replicas.stream()
-                                .map(x -> x.getRole() + " applied " + x.getAppliedIndex() + " committed " + x.getCommitIndex()
-                                        + " digest@" + x.getDigestIndex()).toList());
-                    }
-                }
-                last.set(diff.toString());
-                return diff.isEmpty();
-            });
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + ":" + last.get(), e);
-        }
+        StoreReplicas.awaitEqual(cluster, List.of(0, 1, 2));
     }
 
     @Test
@@ -174,7 +142,7 @@ class PersistStoreIT {
                     }
                 });
         assertTrue(get(socket(cluster, cut), "partition/before") && before != null);
-        awaitReplicasEqual(cluster);
+        StoreReplicas.awaitEqual(cluster, List.of(0, 1, 2));
     }
 
     @Test
@@ -190,7 +158,7 @@ class PersistStoreIT {
         }
         Sidecars.awaitStoreLeaders(cluster);
         assertEquals(List.of(), StoreLoad.verify(socket(cluster, 2), r.keys()));
-        awaitReplicasEqual(cluster);
+        StoreReplicas.awaitEqual(cluster, List.of(0, 1, 2));
     }
 
     @Test

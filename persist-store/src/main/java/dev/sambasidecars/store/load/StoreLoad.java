@@ -402,20 +402,34 @@ public final class StoreLoad {
         }
     }
 
-    /** {@code StoreLoad SECONDS CLIENTS KEYS SOCKET...}: prints the rate and latencies. */
+    /**
+     * {@code StoreLoad [--api=unary|stream] [--warmup=SECONDS] SECONDS CLIENTS KEYS SOCKET...}:
+     * prints the rate and latencies. A warm-up runs the same load first, unmeasured, so this
+     * JVM's own compilation stays out of the figures.
+     */
     public static void main(String[] args) throws Exception {
         Api api = Api.UNARY;
-        if (args.length > 0 && args[0].startsWith("--api=")) {
-            api = Api.valueOf(args[0].substring(6).toUpperCase(java.util.Locale.ROOT));
+        long warmup = 0;
+        while (args.length > 0 && args[0].startsWith("--")) {
+            if (args[0].startsWith("--api=")) {
+                api = Api.valueOf(args[0].substring(6).toUpperCase(java.util.Locale.ROOT));
+            } else if (args[0].startsWith("--warmup=")) {
+                warmup = Long.parseLong(args[0].substring(9));
+            } else {
+                break;
+            }
             args = Arrays.copyOfRange(args, 1, args.length);
         }
         if (args.length < 4) {
-            System.err.println("usage: StoreLoad [--api=unary|stream] SECONDS CLIENTS KEYS_PER_CLIENT SOCKET...");
+            System.err.println("usage: StoreLoad [--api=unary|stream] [--warmup=SECONDS] SECONDS CLIENTS KEYS_PER_CLIENT SOCKET...");
             System.exit(2);
         }
         List<Path> sockets = Arrays.stream(args, 3, args.length).map(Path::of).toList();
-        Result r = run(sockets, Integer.parseInt(args[1]), Integer.parseInt(args[2]), Duration.ofSeconds(Long.parseLong(args[0])),
-                api);
-        System.out.println(r);
+        int clients = Integer.parseInt(args[1]);
+        int keys = Integer.parseInt(args[2]);
+        if (warmup > 0) {
+            System.out.println("warm-up: " + run(sockets, clients, keys, Duration.ofSeconds(warmup), api));
+        }
+        System.out.println(run(sockets, clients, keys, Duration.ofSeconds(Long.parseLong(args[0])), api));
     }
 }

@@ -188,6 +188,7 @@ public final class StoreNode implements AutoCloseable {
         node.server.getGroupIds().forEach(existing::add);
         RaftPeerId me = peerId(config.thisNode());
         Set<RaftGroupId> running = null;
+        Set<Integer> joined = new HashSet<>();
         for (RaftGroup g : node.groups) {
             if (g.getPeer(me) != null && !existing.contains(g.getGroupId())) {
                 if (running == null) {
@@ -201,6 +202,7 @@ public final class StoreNode implements AutoCloseable {
                     LOG.info("shard {}: already running on other nodes; joining for its leader to add this node",
                             node.shardOfGroup.get(g.getGroupId()));
                     create = RaftGroup.valueOf(g.getGroupId());
+                    joined.add(node.shardOfGroup.get(g.getGroupId()));
                 }
                 RaftClientReply r = node.server.groupManagement(GroupManagementRequest.newAdd(
                         ClientId.randomId(), me, 0, create));
@@ -212,6 +214,9 @@ public final class StoreNode implements AutoCloseable {
         node.connectClients();
         node.timers.scheduleWithFixedDelay(node::expireDue, 1, 1, TimeUnit.SECONDS);
         node.placement.schedule();
+        if (!joined.isEmpty()) {
+            new JoinedReplicas(node::division, node.clients, node.timers).fill(joined, 60);
+        }
         LOG.info("store {} node {}: {} shards, {} replicas each, {} held here", config.name(), config.thisNode(),
                 config.shards(), config.replicas(), node.localShards().size());
         return node;

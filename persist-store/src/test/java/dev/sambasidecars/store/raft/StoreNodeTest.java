@@ -249,6 +249,23 @@ class StoreNodeTest {
     }
 
     @Test
+    void aMemberThatLostItsReplicaIsFilledAgainWithoutFurtherWrites(@TempDir Path dir) throws Exception {
+        try (LocalCluster c = new LocalCluster(dir, 3, 1)) {
+            RecordStore a = new RecordStore(c.nodes.get(0));
+            putAll(a, 0, 40, 0);
+            DigestReply want = a.digest(0).get(30, TimeUnit.SECONDS);
+            c.nodes.get(2).close();
+            // Its disk is lost; it comes back empty while the leader still counts it as holding the log.
+            Path group = c.config(2).directory().resolve(c.nodes.get(0).group(0).getGroupId().getUuid().toString());
+            org.apache.ratis.util.FileUtils.deleteFully(group);
+            c.nodes.set(2, c.start(2));
+            ShardStateMachine m = c.nodes.get(2).machine(0);
+            assertSameDigest(want, m, "the refilled replica equals the leader's");
+            assertEquals(40, m.records());
+        }
+    }
+
+    @Test
     void aReplicaBackAfterTheLogWasCompactedPastItGetsTheLeadersSnapshot(@TempDir Path dir) throws Exception {
         try (LocalCluster c = new LocalCluster(dir, 3, 1, 40)) {
             RecordStore a = new RecordStore(c.nodes.get(0));
