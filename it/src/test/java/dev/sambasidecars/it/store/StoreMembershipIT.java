@@ -112,8 +112,8 @@ class StoreMembershipIT {
     }
 
     /**
-     * {@code ctdb reloadnodes}, again while it fails: it asks the cluster leader to hold
-     * recoveries off, which fails while the nodes still recover from the change.
+     * {@code ctdb reloadnodes}, again while it fails: right after a node left, it failed here
+     * with "Failed to disable recoveries" while the rest of the cluster was still recovering.
      */
     private static void reloadNodes(SambaCluster cluster) throws InterruptedException {
         java.util.concurrent.atomic.AtomicReference<String> last = new java.util.concurrent.atomic.AtomicReference<>();
