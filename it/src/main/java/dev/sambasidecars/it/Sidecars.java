@@ -161,6 +161,16 @@ public final class Sidecars {
         });
     }
 
+    /** persist-store's local API socket on node {@code pnn}, as this host sees it. */
+    public static java.nio.file.Path storeSocket(SambaCluster cluster, int pnn) {
+        return cluster.socketDirectory(pnn).resolve("persist-store.sock");
+    }
+
+    /** persist-store's local API socket on every node, in pnn order. */
+    public static List<java.nio.file.Path> storeSockets(SambaCluster cluster) {
+        return java.util.stream.IntStream.range(0, cluster.size()).mapToObj(i -> storeSocket(cluster, i)).toList();
+    }
+
     /** {@code sidecarctl store stat --json} on node {@code pnn}, or null when it does not answer. */
     public static dev.sambasidecars.store.v1.StatReply storeStat(SambaCluster cluster, int pnn) {
         ExecResult r = cluster.exec(pnn, "/opt/samba-sidecars/bin/sidecarctl store stat --json");

@@ -45,23 +45,22 @@ public final class StoreReplicas {
             for (int shard = 0; shard < stats.getFirst().getShardsCount(); shard++) {
                 List<Integer> holders = new ArrayList<>();
                 for (int i = 0; i < stats.size(); i++) {
-                    ShardStat sh = stats.get(i).getShards(shard);
-                    if (sh.getRole().equals("NONE")) {
-                        continue;
-                    }
-                    holders.add(nodes.get(i));
-                    List<Integer> on = sh.getReplicasList().stream().map(StoreReplicas::pnn).sorted().toList();
-                    if (on.size() != replicas || !nodes.containsAll(on) || sh.getLeader().isEmpty()
-                            || !on.contains(pnn(sh.getLeader()))) {
-                        wrong.append(" shard ").append(shard).append(" on node ").append(nodes.get(i)).append(": replicas ")
-                                .append(on).append(" leader '").append(sh.getLeader()).append("';");
-                    } else if (!holders.isEmpty() && !on.containsAll(holders)) {
-                        wrong.append(" shard ").append(shard).append(": held by ").append(holders).append(", node ")
-                                .append(nodes.get(i)).append(" lists ").append(on).append(';');
+                    if (!stats.get(i).getShards(shard).getRole().equals("NONE")) {
+                        holders.add(nodes.get(i));
                     }
                 }
+                holders.sort(null);
                 if (holders.size() != replicas) {
                     wrong.append(" shard ").append(shard).append(" held by ").append(holders).append(';');
+                }
+                for (int i = 0; i < stats.size(); i++) {
+                    ShardStat sh = stats.get(i).getShards(shard);
+                    List<Integer> on = sh.getReplicasList().stream().map(StoreReplicas::pnn).sorted().toList();
+                    if (holders.contains(nodes.get(i)) && (!on.equals(holders) || sh.getLeader().isEmpty()
+                            || !on.contains(pnn(sh.getLeader())))) {
+                        wrong.append(" shard ").append(shard).append(" on node ").append(nodes.get(i)).append(": replicas ")
+                                .append(on).append(" leader '").append(sh.getLeader()).append("';");
+                    }
                 }
             }
             seen.set(stats);

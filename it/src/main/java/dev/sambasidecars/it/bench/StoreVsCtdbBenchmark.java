@@ -63,7 +63,7 @@ public final class StoreVsCtdbBenchmark {
                     HexFormat.of().formatHex(StoreLoad.open(1, 1, 1, 0).toByteArray()));
             cluster.ctdb(0, "attach sidecar_bench.tdb persistent").orThrow();
 
-            List<Path> sockets = List.of(socket(cluster, 0), socket(cluster, 1), socket(cluster, 2));
+            List<Path> sockets = Sidecars.storeSockets(cluster);
             // Warm both up (JIT, connections, leaders, ctdb's database on every node).
             StoreLoad.run(sockets, many, 40, Duration.ofSeconds(warmup));
             ctdb(cluster, "pstore", clients, 3);
@@ -96,10 +96,6 @@ public final class StoreVsCtdbBenchmark {
                         what, sameClients / ctdbRate, clients, storeRate / ctdbRate, many);
             }
         }
-    }
-
-    private static Path socket(SambaCluster cluster, int node) {
-        return cluster.socketDirectory(node).resolve("persist-store.sock");
     }
 
     private static String storeRun(StoreLoad.Api api) {

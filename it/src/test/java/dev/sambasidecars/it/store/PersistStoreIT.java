@@ -53,10 +53,6 @@ class PersistStoreIT {
         Sidecars.startStoreStack(cluster, WRITE_TIMEOUT, SHARDS);
     }
 
-    private static Path socket(SambaCluster cluster, int node) {
-        return cluster.socketDirectory(node).resolve("persist-store.sock");
-    }
-
     @Test
     @Order(1)
     void sidecarctlWritesReadsAndDeletesFromAnyNode(SambaCluster cluster) {
@@ -90,7 +86,7 @@ class PersistStoreIT {
     void killingAShardLeaderMidLoadLosesNoAcknowledgedWrite(SambaCluster cluster) throws Exception {
         StatReply s = Sidecars.storeStat(cluster, 0);
         int victim = Integer.parseInt(s.getShards(0).getLeader().substring(1));
-        List<Path> sockets = List.of(socket(cluster, 0), socket(cluster, 1), socket(cluster, 2));
+        List<Path> sockets = Sidecars.storeSockets(cluster);
         CompletableFuture<StoreLoad.Result> load = CompletableFuture.supplyAsync(() -> {
             try {
                 return StoreLoad.run(sockets, 24, 40, Duration.ofSeconds(25));
@@ -107,7 +103,7 @@ class PersistStoreIT {
         assertTrue(r.failed() > 0, "the killed node's own clients saw it go: " + r);
         Sidecars.awaitStoreLeaders(cluster);
         for (int node = 0; node < cluster.size(); node++) {
-            List<String> wrong = StoreLoad.verify(socket(cluster, node), r.keys());
+            List<String> wrong = StoreLoad.verify(Sidecars.storeSocket(cluster, node), r.keys());
             assertEquals(List.of(), wrong, "read through node " + node + " after " + r);
         }
         StoreReplicas.awaitEqual(cluster, List.of(0, 1, 2));
@@ -117,18 +113,18 @@ class PersistStoreIT {
     @Order(3)
     void aPartitionedNodeRefusesWritesWhileTheMajorityGoesOn(SambaCluster cluster) throws Exception {
         int cut = 2;
-        ByteString before = put(socket(cluster, 0), "partition/before", 7);
+        ByteString before = put(Sidecars.storeSocket(cluster, 0), "partition/before", 7);
         cluster.isolate(cut);
         try {
             StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
-                    () -> put(socket(cluster, cut), "partition/minority", 8));
+                    () -> put(Sidecars.storeSocket(cluster, cut), "partition/minority", 8));
             assertEquals(io.grpc.Status.Code.UNAVAILABLE, refused.getStatus().getCode(), refused.toString());
             // The majority side writes and never sees the minority's attempt.
-            put(socket(cluster, 1), "partition/majority", 9);
-            assertFalse(get(socket(cluster, 0), "partition/minority"));
-            assertTrue(get(socket(cluster, 0), "partition/majority"));
+            put(Sidecars.storeSocket(cluster, 1), "partition/majority", 9);
+            assertFalse(get(Sidecars.storeSocket(cluster, 0), "partition/minority"));
+            assertTrue(get(Sidecars.storeSocket(cluster, 0), "partition/majority"));
             // Nor does the cut node answer reads it cannot prove current.
-            assertThrows(StatusRuntimeException.class, () -> get(socket(cluster, cut), "partition/majority"));
+            assertThrows(StatusRuntimeException.class, () -> get(Sidecars.storeSocket(cluster, cut), "partition/majority"));
         } finally {
             cluster.heal(cut);
         }
@@ -136,19 +132,19 @@ class PersistStoreIT {
         SambaCluster.awaitCondition("the healed node reads the majority's write", Duration.ofSeconds(60),
                 () -> {
                     try {
-                        return get(socket(cluster, cut), "partition/majority");
+                        return get(Sidecars.storeSocket(cluster, cut), "partition/majority");
                     } catch (StatusRuntimeException e) {
                         return false;
                     }
                 });
-        assertTrue(get(socket(cluster, cut), "partition/before") && before != null);
+        assertTrue(get(Sidecars.storeSocket(cluster, cut), "partition/before") && before != null);
         StoreReplicas.awaitEqual(cluster, List.of(0, 1, 2));
     }
 
     @Test
     @Order(4)
     void aFullRestartOfEveryStoreKeepsEveryRecord(SambaCluster cluster) throws Exception {
-        StoreLoad.Result r = StoreLoad.run(List.of(socket(cluster, 1)), 8, 50, Duration.ofSeconds(8));
+        StoreLoad.Result r = StoreLoad.run(List.of(Sidecars.storeSocket(cluster, 1)), 8, 50, Duration.ofSeconds(8));
         assertTrue(r.failed() == 0 && r.acked() > 50, r.toString());
         for (int i = 0; i < cluster.size(); i++) {
             cluster.exec(i, "kill -9 $(cat /run/persist-store.pid)").orThrow();
@@ -157,7 +153,7 @@ class PersistStoreIT {
             Sidecars.start(cluster, i, "persist-store", WRITE_TIMEOUT, SHARDS);
         }
         Sidecars.awaitStoreLeaders(cluster);
-        assertEquals(List.of(), StoreLoad.verify(socket(cluster, 2), r.keys()));
+        assertEquals(List.of(), StoreLoad.verify(Sidecars.storeSocket(cluster, 2), r.keys()));
         StoreReplicas.awaitEqual(cluster, List.of(0, 1, 2));
     }
 
@@ -175,8 +171,8 @@ class PersistStoreIT {
                     (System.nanoTime() - t0) / 1_000_000);
             assertEquals(List.of("n0", "n2", "n2"), leaders(cluster), "its shard went to the next node round");
             // The disabled node still takes writes from its own clients (and forwards them).
-            assertTrue(get(socket(cluster, 0), new String(put(socket(cluster, 1), "disabled/write", 1).toByteArray(),
-                    java.nio.charset.StandardCharsets.UTF_8)));
+            ByteString written = put(Sidecars.storeSocket(cluster, 1), "disabled/write", 1);
+            assertTrue(get(Sidecars.storeSocket(cluster, 0), written.toStringUtf8()));
         } finally {
             cluster.ctdb(1, "enable").orThrow();
         }

@@ -11,7 +11,6 @@ import dev.sambasidecars.it.StoreReplicas;
 import dev.sambasidecars.store.load.StoreLoad;
 import dev.sambasidecars.store.v1.ShardStat;
 import dev.sambasidecars.store.v1.StatReply;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -44,18 +43,13 @@ class StoreMembershipIT {
         Sidecars.startStoreStack(cluster, WRITE_TIMEOUT, SHARDS);
     }
 
-    private static Path socket(SambaCluster cluster, int node) {
-        return cluster.socketDirectory(node).resolve("persist-store.sock");
-    }
-
     @Test
     @Order(1)
     void aDeletedNodesReplicasAreReplacedWithNoRecordLost(SambaCluster cluster) throws Exception {
         List<StatReply> before = StoreReplicas.awaitPlacedOn(cluster, ALL, 3);
         assertTrue(holdsAny(before.get(GONE)), "four shards of three replicas on four nodes: node " + GONE
                 + " holds some: " + before.get(GONE));
-        StoreLoad.Result r = StoreLoad.run(List.of(socket(cluster, 0), socket(cluster, 1), socket(cluster, 2),
-                socket(cluster, GONE)), 8, 60, Duration.ofSeconds(8));
+        StoreLoad.Result r = StoreLoad.run(Sidecars.storeSockets(cluster), 8, 60, Duration.ofSeconds(8));
         assertTrue(r.failed() == 0 && r.acked() > 100, r.toString());
         KEYS.putAll(r.keys());
 
@@ -77,7 +71,7 @@ class StoreMembershipIT {
             assertTrue(st.getShardsList().stream().noneMatch(s -> lists(s, GONE)), st.toString());
         }
         for (int node : REST) {
-            assertEquals(List.of(), StoreLoad.verify(socket(cluster, node), KEYS), "read through node " + node);
+            assertEquals(List.of(), StoreLoad.verify(Sidecars.storeSocket(cluster, node), KEYS), "read through node " + node);
         }
         StoreReplicas.awaitEqual(cluster, REST);
     }
@@ -97,10 +91,10 @@ class StoreMembershipIT {
         List<StatReply> placed = StoreReplicas.awaitPlacedOn(cluster, ALL, 3);
         assertTrue(holdsAny(placed.get(GONE)), "the added node holds replicas again: " + placed.get(GONE));
         StoreReplicas.awaitEqual(cluster, ALL);
-        assertEquals(List.of(), StoreLoad.verify(socket(cluster, GONE), KEYS), "read through the added node");
-        StoreLoad.Result r = StoreLoad.run(List.of(socket(cluster, GONE)), 4, 30, Duration.ofSeconds(4));
+        assertEquals(List.of(), StoreLoad.verify(Sidecars.storeSocket(cluster, GONE), KEYS), "read through the added node");
+        StoreLoad.Result r = StoreLoad.run(List.of(Sidecars.storeSocket(cluster, GONE)), 4, 30, Duration.ofSeconds(4));
         assertTrue(r.failed() == 0 && r.acked() > 20, r.toString());
-        assertEquals(List.of(), StoreLoad.verify(socket(cluster, 1), r.keys()), "its writes read through node 1");
+        assertEquals(List.of(), StoreLoad.verify(Sidecars.storeSocket(cluster, 1), r.keys()), "its writes read through node 1");
     }
 
     private static boolean holdsAny(StatReply stat) {
