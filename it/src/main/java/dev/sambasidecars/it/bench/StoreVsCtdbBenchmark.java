@@ -29,6 +29,9 @@ import java.util.concurrent.Future;
  * module's load driver with the same number of clients, then with many more (group commit needs
  * concurrency), once with a unary Put call per write and once with an Updates stream per
  * client. Values are the same ~330-byte PersistentOpen in both (hex for ctdb's command line).
+ * During each run a probe times a small write and flush on the disk the nodes share, every
+ * 10 ms: a commit waits until two replicas have flushed its entry there, so that tail is a floor
+ * under the p99.
  *
  * <p>Usage: {@code scripts/bench.sh StoreVsCtdbBenchmark [SECONDS [CLIENTS [MANY_CLIENTS [WARMUP]]]]}
  * (default 20 s, 24 clients, 256, 180 s of persist-store warm-up: three daemon JVMs compiling Ratis,
@@ -38,14 +41,31 @@ import java.util.concurrent.Future;
 public final class StoreVsCtdbBenchmark {
     private StoreVsCtdbBenchmark() {}
 
-    record Run(String what, int clients, long ops, double seconds, double p50, double p99, long errors) {
+    record Run(String what, int clients, long ops, double seconds, double p50, double p99, long errors,
+               double[] flushes) {
         double rate() {
             return ops / seconds;
         }
 
         String line() {
-            return String.format("%-44s %7d %9.0f %9.2f %9.2f %7d", what, clients, rate(), p50, p99, errors);
+            return String.format("%-44s %7d %9.0f %9.2f %9.2f %7d %9.2f %9.2f", what, clients, rate(), p50, p99, errors,
+                    pct(flushes, 50), pct(flushes, 99));
         }
+
+        Run flushed(double[] probed) {
+            return new Run(what, clients, ops, seconds, p50, p99, errors, probed);
+        }
+    }
+
+    /** Times each run and, during it, a flush on the disk the nodes write to (see {@link FsyncProbe}). */
+    private interface Measured {
+        Run run() throws Exception;
+    }
+
+    private static Run probed(FsyncProbe probe, Measured m) throws Exception {
+        probe.take();
+        Run r = m.run();
+        return r.flushed(probe.take());
     }
 
     public static void main(String[] args) throws Exception {
@@ -69,21 +89,25 @@ public final class StoreVsCtdbBenchmark {
             ctdb(cluster, "pstore", clients, 3);
 
             List<Run> runs = new ArrayList<>();
-            runs.add(ctdb(cluster, "pstore", clients, seconds));
-            runs.add(ctdb(cluster, "pfetch", clients, Math.max(5, seconds / 2)));
-            for (StoreLoad.Api api : StoreLoad.Api.values()) {
-                runs.add(store(sockets, clients, seconds, api));
-                runs.add(store(sockets, many, seconds, api));
-            }
-            runs.add(ctdb(cluster, "pstore", clients, seconds));
-            for (StoreLoad.Api api : StoreLoad.Api.values()) {
-                runs.add(store(sockets, many, seconds, api));
+            try (FsyncProbe probe = new FsyncProbe(shared, Duration.ofMillis(10))) {
+                runs.add(probed(probe, () -> ctdb(cluster, "pstore", clients, seconds)));
+                runs.add(probed(probe, () -> ctdb(cluster, "pfetch", clients, Math.max(5, seconds / 2))));
+                for (StoreLoad.Api api : StoreLoad.Api.values()) {
+                    runs.add(probed(probe, () -> store(sockets, clients, seconds, api)));
+                    runs.add(probed(probe, () -> store(sockets, many, seconds, api)));
+                }
+                runs.add(probed(probe, () -> ctdb(cluster, "pstore", clients, seconds)));
+                for (StoreLoad.Api api : StoreLoad.Api.values()) {
+                    runs.add(probed(probe, () -> store(sockets, many, seconds, api)));
+                }
             }
 
             System.out.println();
-            System.out.printf("%-44s %7s %9s %9s %9s %7s%n", "run (3 nodes, 3 replicas, fsync)", "clients", "updates/s",
-                    "p50 ms", "p99 ms", "errors");
+            System.out.printf("%-44s %7s %9s %9s %9s %7s %9s %9s%n", "run (3 nodes, 3 replicas, fsync)", "clients",
+                    "updates/s", "p50 ms", "p99 ms", "errors", "flush p50", "flush p99");
             runs.forEach(r -> System.out.println(r.line()));
+            System.out.println("flush: a 4 KiB write and fdatasync every 10 ms on the nodes' disk during the run "
+                    + "(a commit waits for two replicas to flush its entry on this disk)");
             double ctdbRate = median(runs.stream().filter(r -> r.what().startsWith("ctdb pstore")).mapToDouble(Run::rate).toArray());
             System.out.println();
             for (StoreLoad.Api api : StoreLoad.Api.values()) {
@@ -106,7 +130,7 @@ public final class StoreVsCtdbBenchmark {
     private static Run store(List<Path> sockets, int clients, int seconds, StoreLoad.Api api) throws InterruptedException {
         StoreLoad.Result r = StoreLoad.run(sockets, clients, 40, Duration.ofSeconds(seconds), api);
         return new Run(storeRun(api), clients, r.acked(), r.seconds(), r.percentileMillis(50), r.percentileMillis(99),
-                r.failed());
+                r.failed(), new double[0]);
     }
 
     private static Run ctdb(SambaCluster cluster, String mode, int clients, int seconds) throws Exception {
@@ -137,7 +161,7 @@ public final class StoreVsCtdbBenchmark {
         double[] sorted = lat.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         String what = mode.equals("pstore") ? "ctdb pstore (1 record per transaction)"
                 : "ctdb pfetch (driving overhead: no transaction)";
-        return new Run(what, clients, sorted.length, seconds, pct(sorted, 50), pct(sorted, 99), errors);
+        return new Run(what, clients, sorted.length, seconds, pct(sorted, 50), pct(sorted, 99), errors, new double[0]);
     }
 
     private static double pct(double[] sorted, double p) {

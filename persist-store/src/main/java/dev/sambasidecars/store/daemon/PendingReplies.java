@@ -35,6 +35,15 @@ final class PendingReplies<R> {
         return !endIfDone();
     }
 
+    /** Sends a reply ahead of a request's last one (which is still owed); false when the stream has ended. */
+    synchronized boolean interim(R reply) {
+        if (ended) {
+            return false;
+        }
+        out.onNext(reply);
+        return true;
+    }
+
     /** The client sent its last request. */
     synchronized void halfClosed() {
         halfClosed = true;

@@ -84,7 +84,7 @@ final class StorePeers implements StoreNode.Forwarder, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<BatchResult> forward(int leader, int shard, Batch batch) {
+    public CompletableFuture<BatchResult> forward(int leader, int shard, Batch batch, Runnable queued) {
         InetAddress address = nodes.get(leader);
         if (address == null) {
             return CompletableFuture.completedFuture(null);
@@ -94,7 +94,7 @@ final class StorePeers implements StoreNode.Forwarder, AutoCloseable {
             channels.put(pnn, ch);
             return new Link(StorePeerGrpc.newStub(ch));
         });
-        return link.send(shard, batch);
+        return link.send(shard, batch, queued);
     }
 
     /**
@@ -114,15 +114,23 @@ final class StorePeers implements StoreNode.Forwarder, AutoCloseable {
         @Override
         public void onNext(ForwardRequest req) {
             replies.started();
-            node.acceptForwarded(req.getShard(), req.getBatch()).whenComplete((r, e) -> {
-                ForwardReply.Builder reply = ForwardReply.newBuilder().setId(req.getId());
+            CompletableFuture<BatchResult> result = node.acceptForwarded(req.getShard(), req.getBatch());
+            if (result == null) {
+                // Not accepted (this node does not lead the shard): the sender sends it another way.
+                replies.reply(ForwardReply.newBuilder().setId(req.getId()).build());
+                return;
+            }
+            if (req.getAckQueued()) {
+                replies.interim(ForwardReply.newBuilder().setId(req.getId()).setQueued(true).build());
+            }
+            result.whenComplete((r, e) -> {
+                ForwardReply.Builder reply = ForwardReply.newBuilder().setId(req.getId()).setAccepted(true);
                 if (e != null) {
                     // Taken but failed: the outcome is unknown, the sender must not send it again.
-                    reply.setAccepted(true).setError(String.valueOf(e.getMessage()));
-                } else if (r != null) {
-                    reply.setAccepted(true).setResult(r);
+                    reply.setError(String.valueOf(e.getMessage()));
+                } else {
+                    reply.setResult(r);
                 }
-                // Not accepted (this node does not lead the shard): the sender sends it another way.
                 replies.reply(reply.build());
             });
         }
@@ -152,7 +160,7 @@ final class StorePeers implements StoreNode.Forwarder, AutoCloseable {
             this.stub = stub;
         }
 
-        CompletableFuture<BatchResult> send(int shard, Batch batch) {
+        CompletableFuture<BatchResult> send(int shard, Batch batch, Runnable queued) {
             long id = ids.incrementAndGet();
             CompletableFuture<BatchResult> out = new CompletableFuture<>();
             Stream stream;
@@ -176,8 +184,9 @@ final class StorePeers implements StoreNode.Forwarder, AutoCloseable {
                     }
                 }
                 stream = current;
-                stream.waiting.put(id, out);
-                stream.requests.onNext(ForwardRequest.newBuilder().setId(id).setShard(shard).setBatch(batch).build());
+                stream.waiting.put(id, new Waiting(out, queued));
+                stream.requests.onNext(ForwardRequest.newBuilder().setId(id).setShard(shard).setBatch(batch)
+                        .setAckQueued(true).build());
             }
             out.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, e) -> stream.waiting.remove(id));
             return out;
@@ -197,10 +206,13 @@ final class StorePeers implements StoreNode.Forwarder, AutoCloseable {
         }
     }
 
+    /** A batch sent: its result to come, and who is told once the leading node has queued it. */
+    private record Waiting(CompletableFuture<BatchResult> result, Runnable queued) { }
+
     /** One stream to a leading node, and the batches waiting for their replies on it. */
     private static final class Stream implements StreamObserver<ForwardReply> {
         private final Link link;
-        private final Map<Long, CompletableFuture<BatchResult>> waiting = new ConcurrentHashMap<>();
+        private final Map<Long, Waiting> waiting = new ConcurrentHashMap<>();
         private StreamObserver<ForwardRequest> requests;
 
         Stream(Link link) {
@@ -209,10 +221,18 @@ final class StorePeers implements StoreNode.Forwarder, AutoCloseable {
 
         @Override
         public void onNext(ForwardReply r) {
-            CompletableFuture<BatchResult> f = waiting.remove(r.getId());
-            if (f == null) {
+            if (r.getQueued()) {
+                Waiting w = waiting.get(r.getId());
+                if (w != null) {
+                    w.queued().run();
+                }
                 return;
             }
+            Waiting w = waiting.remove(r.getId());
+            if (w == null) {
+                return;
+            }
+            CompletableFuture<BatchResult> f = w.result();
             if (!r.getError().isEmpty()) {
                 f.completeExceptionally(Status.UNAVAILABLE.withDescription("the leading node: " + r.getError())
                         .asException());
@@ -225,9 +245,9 @@ final class StorePeers implements StoreNode.Forwarder, AutoCloseable {
         public void onError(Throwable t) {
             link.ended(this);
             for (Long id : List.copyOf(waiting.keySet())) {
-                CompletableFuture<BatchResult> f = waiting.remove(id);
-                if (f != null) {
-                    f.completeExceptionally(t);
+                Waiting w = waiting.remove(id);
+                if (w != null) {
+                    w.result().completeExceptionally(t);
                 }
             }
         }

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.Function;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -23,9 +23,20 @@ import java.util.function.Supplier;
  */
 final class ShardWriter {
 
+    /**
+     * Sends one entry. It completes with the state machine's reply, or fails within a bounded
+     * time (the one timer per entry, not per update). Where the entry goes to another node's
+     * queue rather than to a log, it calls {@code taken} once that node has it: the entry no
+     * longer counts as in flight here, so the next one goes out without waiting for the reply.
+     */
+    @FunctionalInterface
+    interface Proposer {
+        CompletableFuture<byte[]> propose(Command command, Runnable taken);
+    }
+
     private record Pending(Update update, CompletableFuture<UpdateResult> result, long queuedNanos) { }
 
-    private final Function<Command, CompletableFuture<byte[]>> propose;
+    private final Proposer propose;
     private final int batchMax;
     private final int inFlightMax;
     private final long maxWaitNanos;
@@ -34,12 +45,11 @@ final class ShardWriter {
     private int inFlight;
 
     /**
-     * @param propose sends one log entry and completes with the state machine's reply, or fails
-     *     within a bounded time (the one timer per entry, not per update)
+     * @param inFlightMax entries sent and neither answered nor taken (see {@link Proposer})
      * @param maxWait how long an update may wait in the queue; past it, it fails with {@code late}
      *     rather than go out (its caller has been told it timed out, or is about to be)
      */
-    ShardWriter(Function<Command, CompletableFuture<byte[]>> propose, int batchMax, int inFlightMax, Duration maxWait,
+    ShardWriter(Proposer propose, int batchMax, int inFlightMax, Duration maxWait,
                 Supplier<Throwable> late) {
         this.propose = propose;
         this.batchMax = batchMax;
@@ -89,18 +99,26 @@ final class ShardWriter {
     private void send(List<Pending> batch) {
         Batch.Builder b = Batch.newBuilder();
         batch.forEach(p -> b.addUpdates(p.update()));
+        AtomicBoolean out = new AtomicBoolean();
+        Runnable taken = () -> {
+            if (out.compareAndSet(false, true)) {
+                synchronized (this) {
+                    inFlight--;
+                }
+                drain();
+            }
+        };
         CompletableFuture<byte[]> reply;
         try {
-            reply = propose.apply(Command.newBuilder().setBatch(b).build());
+            reply = propose.propose(Command.newBuilder().setBatch(b).build(), taken);
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
+        // The next entry goes out before this one's results are handed back: those callers'
+        // replies then overlap the next round instead of delaying it.
         reply.whenComplete((bytes, error) -> {
-            synchronized (this) {
-                inFlight--;
-            }
+            taken.run();
             complete(batch, bytes, error);
-            drain();
         });
     }
 

@@ -98,7 +98,7 @@ class StorePeersTest {
     void batchesSentAtOnceOnOneStreamAreEachCommittedAndAnswered() throws Exception {
         List<CompletableFuture<BatchResult>> sent = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            sent.add(sending.forward(0, 0, batch(i * 10, 10)));
+            sent.add(sending.forward(0, 0, batch(i * 10, 10), () -> { }));
         }
         for (CompletableFuture<BatchResult> f : sent) {
             BatchResult r = f.get(30, TimeUnit.SECONDS);
@@ -112,18 +112,35 @@ class StorePeersTest {
         }
     }
 
+    /**
+     * The leader says a batch is queued ahead of its result, so the sender's next batch can join
+     * the leader's next entry; a batch it does not take is never reported queued.
+     */
+    @Test
+    void theLeaderSaysABatchIsQueuedBeforeItsResultComes() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
+            CompletableFuture<Boolean> queuedFirst = sending.forward(0, 0, batch(i * 5, 5), () -> queued.set(true))
+                    .thenApply(r -> queued.get() && r.getResultsCount() == 5);
+            assertTrue(queuedFirst.get(30, TimeUnit.SECONDS), "batch " + i);
+        }
+        java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
+        assertNull(sending.forward(0, 5, batch(0, 1), () -> queued.set(true)).get(30, TimeUnit.SECONDS));
+        assertTrue(!queued.get(), "not taken, not queued");
+    }
+
     @Test
     void aBatchForAShardTheNodeDoesNotLeadIsNotAccepted() throws Exception {
-        assertNull(sending.forward(0, 5, batch(0, 1)).get(30, TimeUnit.SECONDS));
-        assertNull(sending.forward(1, 0, batch(0, 1)).get(30, TimeUnit.SECONDS), "a node the cluster does not list");
+        assertNull(sending.forward(0, 5, batch(0, 1), () -> { }).get(30, TimeUnit.SECONDS));
+        assertNull(sending.forward(1, 0, batch(0, 1), () -> { }).get(30, TimeUnit.SECONDS), "a node the cluster does not list");
     }
 
     @Test
     void aBrokenStreamFailsWhatWaitsAndTheNextBatchOpensAnother() throws Exception {
-        assertEquals(1, sending.forward(0, 0, batch(0, 1)).get(30, TimeUnit.SECONDS).getResultsCount());
+        assertEquals(1, sending.forward(0, 0, batch(0, 1), () -> { }).get(30, TimeUnit.SECONDS).getResultsCount());
         receiving.close();
         ExecutionException e = assertThrows(ExecutionException.class,
-                () -> sending.forward(0, 0, batch(1, 1)).get(30, TimeUnit.SECONDS));
+                () -> sending.forward(0, 0, batch(1, 1), () -> { }).get(30, TimeUnit.SECONDS));
         assertTrue(e.getCause() instanceof io.grpc.StatusRuntimeException, e.toString());
         receiving = new StorePeers(tls, Map.of(0, LOOPBACK), port, Duration.ofSeconds(10));
         receiving.serve(LOOPBACK, node);
@@ -131,7 +148,7 @@ class StorePeersTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (again == null && System.nanoTime() < deadline) {
             try {
-                again = sending.forward(0, 0, batch(2, 1)).get(30, TimeUnit.SECONDS);
+                again = sending.forward(0, 0, batch(2, 1), () -> { }).get(30, TimeUnit.SECONDS);
             } catch (ExecutionException retry) {
                 Thread.sleep(200);
             }
@@ -149,7 +166,7 @@ class StorePeersTest {
         try (StorePeers toNowhere = new StorePeers(tls, Map.of(0, LOOPBACK), closed, Duration.ofSeconds(10))) {
             int notSent = 0;
             for (int i = 0; i < 5; i++) {
-                CompletableFuture<BatchResult> f = toNowhere.forward(0, 0, batch(i, 1));
+                CompletableFuture<BatchResult> f = toNowhere.forward(0, 0, batch(i, 1), () -> { });
                 try {
                     if (f.get(30, TimeUnit.SECONDS) == null) {
                         notSent++;

@@ -62,8 +62,14 @@ final class LocalCluster implements AutoCloseable {
     /** Starts a node whose batches for shards led elsewhere go straight to the leading node's object. */
     StoreNode start(int pnn) throws IOException {
         StoreNode n = StoreNode.start(config(pnn));
-        n.forwarder((leader, shard, batch) -> leader < nodes.size() ? nodes.get(leader).acceptForwarded(shard, batch)
-                : java.util.concurrent.CompletableFuture.completedFuture(null));
+        n.forwarder((leader, shard, batch, queued) -> {
+            var result = leader < nodes.size() ? nodes.get(leader).acceptForwarded(shard, batch) : null;
+            if (result == null) {
+                return java.util.concurrent.CompletableFuture.completedFuture(null);
+            }
+            queued.run();
+            return result;
+        });
         return n;
     }
 

@@ -26,8 +26,11 @@ class ShardWriterTest {
     private final List<Command> proposed = new ArrayList<>();
     private final List<CompletableFuture<byte[]>> pending = new ArrayList<>();
 
-    private CompletableFuture<byte[]> propose(Command c) {
+    private final List<Runnable> taken = new ArrayList<>();
+
+    private CompletableFuture<byte[]> propose(Command c, Runnable t) {
         proposed.add(c);
+        taken.add(t);
         CompletableFuture<byte[]> f = new CompletableFuture<>();
         pending.add(f);
         return f;
@@ -86,6 +89,37 @@ class ShardWriterTest {
         commit(1);
         assertEquals(3, proposed.size());
         assertEquals(3, proposed.get(2).getBatch().getUpdatesCount());
+    }
+
+    /**
+     * An entry another node has taken into its queue no longer holds this writer back: the next
+     * goes out before the first is answered, and each still gets its own result.
+     */
+    @Test
+    void anEntryTakenByTheLeadingNodeLetsTheNextGoOutBeforeItsReply() throws Exception {
+        ShardWriter w = writer(10, 1);
+        CompletableFuture<UpdateResult> a = w.submit(update(0));
+        CompletableFuture<UpdateResult> b = w.submit(update(1));
+        CompletableFuture<UpdateResult> c = w.submit(update(2));
+        assertEquals(1, proposed.size());
+        taken.get(0).run();
+        assertEquals(2, proposed.size(), "the waiting two went out once the first was taken");
+        assertEquals(List.of(update(1), update(2)), proposed.get(1).getBatch().getUpdatesList());
+        CompletableFuture<UpdateResult> d = w.submit(update(3));
+        assertEquals(2, proposed.size(), "the second is neither answered nor taken");
+        commit(0);
+        // The reply frees nothing more: the first's slot was given back when it was taken.
+        assertEquals(2, proposed.size());
+        assertEquals(0L, a.get().getVersion());
+        commit(1);
+        assertEquals(List.of(1000L, 1001L), List.of(b.get().getVersion(), c.get().getVersion()));
+        assertEquals(3, proposed.size());
+        assertEquals(List.of(update(3)), proposed.get(2).getBatch().getUpdatesList());
+        taken.get(2).run();
+        taken.get(2).run();
+        w.submit(update(4));
+        w.submit(update(5));
+        assertEquals(4, proposed.size(), "taken twice frees one slot, not two");
     }
 
     @Test

@@ -1,0 +1,97 @@
+package dev.sambasidecars.it.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Times a small write and its flush ({@code FileChannel.force(false)}, an fdatasync) on a disk,
+ * at a steady pace, for as long as it runs: what a log append's flush costs on that disk at that
+ * moment, next to a load that flushes there too. The file is written through once and flushed
+ * before the timing starts, so each timed flush writes data only (no block allocation, no file
+ * size change), as Ratis's appends into its preallocated segments do.
+ */
+final class FsyncProbe implements AutoCloseable {
+
+    private static final int BLOCK = 4096;
+    private static final int FILE_BYTES = 16 << 20;
+
+    private final Path file;
+    private final FileChannel channel;
+    private final long pauseNanos;
+    private final Thread thread;
+    private final List<Double> millis = new ArrayList<>();
+    private volatile boolean running = true;
+
+    /** Starts flushing in {@code dir} every {@code pause}. */
+    FsyncProbe(Path dir, Duration pause) throws IOException {
+        this.file = Files.createTempFile(dir, "fsync-probe", ".bin");
+        this.channel = FileChannel.open(file, StandardOpenOption.WRITE);
+        this.pauseNanos = pause.toNanos();
+        ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
+        for (long at = 0; at < FILE_BYTES; at += zeros.capacity()) {
+            zeros.clear();
+            while (zeros.hasRemaining()) {
+                channel.write(zeros, at + zeros.position());
+            }
+        }
+        channel.force(true);
+        this.thread = Thread.ofPlatform().daemon().name("fsync-probe").start(this::run);
+    }
+
+    private void run() {
+        ByteBuffer block = ByteBuffer.allocateDirect(BLOCK);
+        long at = 0;
+        try {
+            while (running) {
+                block.clear();
+                block.putLong(0, at);
+                while (block.hasRemaining()) {
+                    channel.write(block, at + block.position());
+                }
+                long start = System.nanoTime();
+                channel.force(false);
+                double ms = (System.nanoTime() - start) / 1e6;
+                synchronized (millis) {
+                    millis.add(ms);
+                }
+                at = (at + BLOCK) % FILE_BYTES;
+                LockSupport.parkNanos(pauseNanos);
+            }
+        } catch (IOException e) {
+            if (running) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** The flush times since the last call, in milliseconds, sorted. */
+    double[] take() {
+        synchronized (millis) {
+            double[] out = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            millis.clear();
+            return out;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        running = false;
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        channel.close();
+        Files.deleteIfExists(file);
+    }
+}
