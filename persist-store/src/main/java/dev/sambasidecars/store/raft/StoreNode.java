@@ -132,8 +132,7 @@ public final class StoreNode implements AutoCloseable {
             clients.add(groups.get(s));
             int shard = s;
             writers.add(new ShardWriter((cmd, taken) -> bounded(shard, propose(shard, cmd, taken)), config.batchMax(),
-                    config.inFlightMax(),
-                    config.writeTimeout(), () -> new StoreUnavailableException(shard, "shard " + shard
+                    config.inFlightMax(), config.writeTimeout(), () -> new StoreUnavailableException(shard, "shard " + shard
                             + " is unavailable: no answer within " + config.writeTimeout().toMillis() + " ms", null)));
         }
     }
@@ -271,9 +270,10 @@ public final class StoreNode implements AutoCloseable {
      * Sends one log entry to the shard. Where this node's replica leads, the entry goes straight
      * to it (no RPC, no TLS to itself). Where another node leads, a batch goes to that node
      * ({@link Forwarder}), whose own writer commits it together with everything else it has for
-     * the shard; {@code taken} runs once that node has queued it. A replica that turns out not to lead, or not yet, refuses before appending
-     * anything, and the entry then goes through the shard's Raft client, which finds the leader
-     * and retries under one call id (the retry cache keeps it from applying twice).
+     * the shard; {@code taken} runs once that node has queued it. A replica that turns out not
+     * to lead, or not yet, refuses before appending anything, and the entry then goes through the
+     * shard's Raft client, which finds the leader and retries under one call id (the retry cache
+     * keeps it from applying twice).
      */
     private CompletableFuture<byte[]> propose(int shard, Command command, Runnable taken) {
         Message m = Message.valueOf(command.toByteString().asReadOnlyByteBuffer());
