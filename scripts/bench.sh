@@ -3,6 +3,8 @@
 #
 # Cluster benchmarks run on a local cluster in containers (like the demo), e.g.:
 #   scripts/bench.sh BridgeLagBenchmark 120
+# persist-store alone, three daemons on loopback (no containers): write latency through each kind of node:
+#   scripts/bench.sh StoreLoopbackBenchmark [SECONDS [WARMUP [CLIENTS...]]]
 # JMH microbenchmarks (no containers) take a regex of benchmark names and JMH's own options, e.g.:
 #   scripts/bench.sh jmh 'Ndr|RpcRoundTrip' -f 2 -wi 3 -i 5
 #   scripts/bench.sh jmh -l          # lists them

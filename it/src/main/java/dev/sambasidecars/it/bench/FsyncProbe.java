@@ -83,6 +83,15 @@ final class FsyncProbe implements AutoCloseable {
         }
     }
 
+    /** The {@code p}th percentile (nearest rank) of sorted values; NaN for none. */
+    static double percentile(double[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
     @Override
     public void close() throws IOException {
         running = false;

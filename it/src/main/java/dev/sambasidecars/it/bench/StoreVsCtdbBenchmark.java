@@ -49,7 +49,7 @@ public final class StoreVsCtdbBenchmark {
 
         String line() {
             return String.format("%-44s %7d %9.0f %9.2f %9.2f %7d %9.2f %9.2f", what, clients, rate(), p50, p99, errors,
-                    pct(flushes, 50), pct(flushes, 99));
+                    FsyncProbe.percentile(flushes, 50), FsyncProbe.percentile(flushes, 99));
         }
 
         Run flushed(double[] probed) {
@@ -161,15 +161,8 @@ public final class StoreVsCtdbBenchmark {
         double[] sorted = lat.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         String what = mode.equals("pstore") ? "ctdb pstore (1 record per transaction)"
                 : "ctdb pfetch (driving overhead: no transaction)";
-        return new Run(what, clients, sorted.length, seconds, pct(sorted, 50), pct(sorted, 99), errors, new double[0]);
-    }
-
-    private static double pct(double[] sorted, double p) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+        return new Run(what, clients, sorted.length, seconds, FsyncProbe.percentile(sorted, 50),
+                FsyncProbe.percentile(sorted, 99), errors, new double[0]);
     }
 
     private static double median(double[] v) {

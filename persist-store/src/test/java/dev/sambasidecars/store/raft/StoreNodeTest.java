@@ -173,22 +173,28 @@ class StoreNodeTest {
         assertEquals(want.getSha256(), m.digest().getSha256(), what);
     }
 
-    /** Which node leads each shard, as node 0's replicas see it (-1: no leader known). */
-    private static List<Integer> leaders(LocalCluster c) {
+    /** Which node leads each shard, as node {@code pnn}'s replicas see it (-1: no leader known). */
+    private static List<Integer> leaders(LocalCluster c, int pnn) {
         List<Integer> out = new ArrayList<>();
         for (int s = 0; s < c.shards; s++) {
-            var id = c.nodes.get(0).division(s).getInfo().getLeaderId();
+            var id = c.nodes.get(pnn).division(s).getInfo().getLeaderId();
             out.add(id == null ? -1 : StoreNode.pnnOf(id));
         }
         return out;
     }
 
+    /**
+     * Waits until every node sees {@code want} as the shards' leaders: a node that has not yet
+     * heard of a new leader sends its writes through the Raft client instead of forwarding them.
+     */
     private static void awaitLeaders(LocalCluster c, List<Integer> want) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!leaders(c).equals(want) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
+        for (int pnn = 0; pnn < c.nodes.size(); pnn++) {
+            while (!leaders(c, pnn).equals(want) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertEquals(want, leaders(c, pnn), "as node " + pnn + " sees them");
         }
-        assertEquals(want, leaders(c));
     }
 
     @Test
@@ -290,7 +296,7 @@ class StoreNodeTest {
         try (LocalCluster c = new LocalCluster(dir, 3, 1)) {
             RecordStore a = new RecordStore(c.nodes.get(0));
             putAll(a, 0, 20, 0);
-            int leader = leaders(c).get(0);
+            int leader = leaders(c, 0).get(0);
             StoreNode follower = c.nodes.get((leader + 1) % 3);
             // What Ratis does to a replica whose vote request a leader answers with "shut down".
             follower.division(0).close();

@@ -1,0 +1,184 @@
+package dev.sambasidecars.it.bench;
+
+import dev.sambasidecars.common.ipc.GrpcUnix;
+import dev.sambasidecars.common.tls.NodeSpec;
+import dev.sambasidecars.common.tls.TlsInit;
+import dev.sambasidecars.store.load.StoreLoad;
+import dev.sambasidecars.store.v1.StatReply;
+import dev.sambasidecars.store.v1.StatRequest;
+import dev.sambasidecars.store.v1.StoreGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Write latency and rate of three persist-store daemons on this machine's loopback (127.0.0.1,
+ * .2 and .3; one shard of three replicas, fsync, mutual TLS between them), without containers,
+ * CTDB or smbd: what the store itself costs, with the load sent three ways side by side in one
+ * run. "spread" sends the clients round-robin over all three nodes' sockets (what a cluster's
+ * smbds do), "leader" all through the shard leader's node, "follower" all through one other
+ * node (each of its writes forwarded to the leader). Each run also reports the host's steal
+ * time (a run with much of it measured a busy host, not the store) and the flush probe's
+ * p50/p99 on the disk the stores write to ({@link FsyncProbe}).
+ *
+ * <p>Usage: {@code scripts/bench.sh StoreLoopbackBenchmark [SECONDS [WARMUP [CLIENTS...]]]}
+ * (default 20 s per run, 180 s of warm-up at 256 clients, then 8, 24 and 64 clients).
+ */
+public final class StoreLoopbackBenchmark {
+
+    private StoreLoopbackBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 180;
+        List<Integer> counts = new ArrayList<>();
+        for (int i = 2; i < args.length; i++) {
+            counts.add(Integer.parseInt(args[i]));
+        }
+        if (counts.isEmpty()) {
+            counts = List.of(8, 24, 64);
+        }
+        Path dist = Path.of(System.getProperty("sidecars.dist", "packaging/target/dist")).toAbsolutePath();
+        Path root = Files.createTempDirectory("store-loopback");
+        List<Process> stores = new ArrayList<>();
+        try {
+            List<Path> sockets = start(dist, root, stores);
+            int leader = awaitLeader(sockets, Duration.ofMinutes(2));
+            Path leaderSocket = sockets.get(leader);
+            Path followerSocket = sockets.get((leader + 1) % sockets.size());
+            System.out.printf("stores up, node %d leads; %d s of warm-up at 256 clients%n", leader, warmup);
+            StoreLoad.run(sockets, 256, 40, Duration.ofSeconds(warmup));
+
+            List<String> lines = new ArrayList<>();
+            try (FsyncProbe probe = new FsyncProbe(root, Duration.ofMillis(10))) {
+                for (int clients : counts) {
+                    lines.add(run(probe, "spread", sockets, clients, seconds));
+                    lines.add(run(probe, "leader", List.of(leaderSocket), clients, seconds));
+                    lines.add(run(probe, "follower", List.of(followerSocket), clients, seconds));
+                }
+            }
+            System.out.println();
+            System.out.printf("%-9s %7s %9s %8s %8s %8s %10s %10s %7s%n", "entry", "clients", "updates/s", "p50 ms",
+                    "p90 ms", "p99 ms", "flush p50", "flush p99", "steal");
+            lines.forEach(System.out::println);
+            System.out.println("3 stores on loopback, 1 shard of 3 replicas, fsync, mutual TLS; an Updates stream per "
+                    + "client; flush: a 4 KiB write and fdatasync every 10 ms on the same disk; steal: the host's, in "
+                    + "ticks of 10 ms summed over both CPUs, during the run");
+        } finally {
+            for (Process p : stores) {
+                p.destroy();
+            }
+            for (Process p : stores) {
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+            System.out.println("data and logs kept in " + root);
+        }
+    }
+
+    private static String run(FsyncProbe probe, String entry, List<Path> sockets, int clients, int seconds)
+            throws Exception {
+        StoreLoad.run(sockets, clients, 40, Duration.ofSeconds(5));
+        probe.take();
+        long steal = steal();
+        StoreLoad.Result r = StoreLoad.run(sockets, clients, 40, Duration.ofSeconds(seconds));
+        long stolen = steal() - steal;
+        double[] flushes = probe.take();
+        String line = String.format("%-9s %7d %9.0f %8.2f %8.2f %8.2f %10.2f %10.2f %7d", entry, clients,
+                r.perSecond(), r.percentileMillis(50), r.percentileMillis(90), r.percentileMillis(99),
+                FsyncProbe.percentile(flushes, 50), FsyncProbe.percentile(flushes, 99), stolen);
+        System.out.println(line);
+        return line;
+    }
+
+    /** Starts the three daemons from the distribution, each with its own smb.conf, data and socket directory. */
+    private static List<Path> start(Path dist, Path root, List<Process> stores) throws Exception {
+        List<InetAddress> addresses = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            addresses.add(InetAddress.getByName("127.0.0." + i));
+        }
+        var pki = TlsInit.run(new TlsInit.Request(root.resolve("pki"), addresses.stream().map(NodeSpec::of).toList(),
+                "store-loopback", Duration.ofDays(1), false), Clock.systemUTC());
+        String nodes = String.join(", ", addresses.stream().map(InetAddress::getHostAddress).toList());
+        List<Path> sockets = new ArrayList<>();
+        for (int pnn = 0; pnn < addresses.size(); pnn++) {
+            Path run = Files.createDirectories(root.resolve("run" + pnn));
+            Path conf = root.resolve("smb" + pnn + ".conf");
+            Files.writeString(conf, "[global]\n"
+                    + "\tsidecar persist-store:nodes = " + nodes + "\n"
+                    + "\tsidecar persist-store:pnn = " + pnn + "\n"
+                    + "\tsidecar persist-store:directory = " + root.resolve("data" + pnn) + "\n"
+                    + "\tsidecar persist-store:shards = 1\n"
+                    + "\tsidecar persist-store:metrics address = 127.0.0.1:" + freePort() + "\n"
+                    + "\tsidecar common:socket directory = " + run + "\n"
+                    + "\tsidecar common:tls directory = " + pki.nodes().get(pnn).directory() + "\n");
+            stores.add(new ProcessBuilder(dist.resolve("bin/persist-store").toString(), "--config", conf.toString())
+                    .redirectErrorStream(true).redirectOutput(root.resolve("store" + pnn + ".log").toFile()).start());
+            sockets.add(run.resolve("persist-store.sock"));
+        }
+        return sockets;
+    }
+
+    /** Waits until every node names the same leader of shard 0; returns its pnn. */
+    private static int awaitLeader(List<Path> sockets, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        String why = "no answer yet";
+        while (System.nanoTime() < deadline) {
+            List<String> leaders = new ArrayList<>();
+            for (Path s : sockets) {
+                leaders.add(Files.exists(s) ? leaderSeenBy(s) : "");
+            }
+            if (!leaders.get(0).isEmpty() && leaders.stream().allMatch(leaders.get(0)::equals)) {
+                return Integer.parseInt(leaders.get(0).substring(1));
+            }
+            why = "leaders seen: " + leaders;
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("the loopback stores did not agree on a leader within " + within + " (" + why
+                + "); see their logs");
+    }
+
+    private static String leaderSeenBy(Path socket) {
+        ManagedChannel ch = GrpcUnix.channel(socket);
+        try {
+            StatReply r = StoreGrpc.newBlockingStub(ch).withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .stat(StatRequest.getDefaultInstance());
+            return r.getShardsCount() == 0 ? "" : r.getShards(0).getLeader();
+        } catch (StatusRuntimeException e) {
+            return "";
+        } finally {
+            ch.shutdownNow();
+        }
+    }
+
+    /** The host's steal time so far, in ticks, from /proc/stat (0 where there is none). */
+    private static long steal() throws IOException {
+        Path stat = Path.of("/proc/stat");
+        if (!Files.isReadable(stat)) {
+            return 0;
+        }
+        for (String line : Files.readAllLines(stat)) {
+            if (line.startsWith("cpu ")) {
+                String[] f = line.trim().split("\\s+");
+                return f.length > 8 ? Long.parseLong(f[8]) : 0;
+            }
+        }
+        return 0;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
