@@ -51,6 +51,11 @@ class PersistStoreIT {
     @BeforeAll
     static void startStores(SambaCluster cluster) throws InterruptedException {
         Sidecars.startStoreStack(cluster, WRITE_TIMEOUT, SHARDS);
+        // Placement moves each shard's leadership to its node in the first seconds; the tests start
+        // once that is done. (On a host that froze the JVMs for up to a second at a time, the first
+        // put landed in those moves and its 4 s ran out.)
+        SambaCluster.awaitCondition("shard s led by node s", Duration.ofSeconds(60),
+                () -> leaders(cluster).equals(List.of("n0", "n1", "n2")));
     }
 
     @Test
