@@ -3,6 +3,7 @@ package dev.sambasidecars.it.bench;
 import dev.sambasidecars.common.ipc.GrpcUnix;
 import dev.sambasidecars.common.tls.NodeSpec;
 import dev.sambasidecars.common.tls.TlsInit;
+import dev.sambasidecars.it.StoreReplicas;
 import dev.sambasidecars.store.load.StoreLoad;
 import dev.sambasidecars.store.v1.StatReply;
 import dev.sambasidecars.store.v1.StatRequest;
@@ -26,8 +27,9 @@ import java.util.concurrent.TimeUnit;
  * CTDB or smbd: what the store itself costs, with the load sent three ways side by side in one
  * run. "spread" sends the clients round-robin over all three nodes' sockets (what a cluster's
  * smbds do), "leader" all through the shard leader's node, "follower" all through one other
- * node (each of its writes forwarded to the leader). Each run also reports the host's steal
- * time (a run with much of it measured a busy host, not the store) and the flush probe's
+ * node (each of its writes forwarded to the leader). Each run is preceded by 5 s of the same
+ * load, unmeasured, so that its connections and path are warm. Each run also reports the host's
+ * steal time (a run with much of it measured a busy host, not the store) and the flush probe's
  * p50/p99 on the disk the stores write to ({@link FsyncProbe}).
  *
  * <p>Usage: {@code scripts/bench.sh StoreLoopbackBenchmark [SECONDS [WARMUP [CLIENTS...]]]}
@@ -139,7 +141,7 @@ public final class StoreLoopbackBenchmark {
                 leaders.add(Files.exists(s) ? leaderSeenBy(s) : "");
             }
             if (!leaders.get(0).isEmpty() && leaders.stream().allMatch(leaders.get(0)::equals)) {
-                return Integer.parseInt(leaders.get(0).substring(1));
+                return StoreReplicas.pnn(leaders.get(0));
             }
             why = "leaders seen: " + leaders;
             Thread.sleep(500);

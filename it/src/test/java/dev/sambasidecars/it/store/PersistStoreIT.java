@@ -54,8 +54,7 @@ class PersistStoreIT {
         // Placement moves each shard's leadership to its node in the first seconds; the tests start
         // once that is done. (On a host that froze the JVMs for up to a second at a time, the first
         // put landed in those moves and its 4 s ran out.)
-        SambaCluster.awaitCondition("shard s led by node s", Duration.ofSeconds(60),
-                () -> leaders(cluster).equals(List.of("n0", "n1", "n2")));
+        awaitLeadersPlaced(cluster);
     }
 
     @Test
@@ -165,8 +164,7 @@ class PersistStoreIT {
     @Test
     @Order(5)
     void aDisabledNodeHandsItsLeadershipsAwayAndTakesThemBackWhenEnabled(SambaCluster cluster) throws Exception {
-        SambaCluster.awaitCondition("shard s led by node s", Duration.ofSeconds(60),
-                () -> leaders(cluster).equals(List.of("n0", "n1", "n2")));
+        awaitLeadersPlaced(cluster);
         cluster.ctdb(1, "disable").orThrow();
         try {
             long t0 = System.nanoTime();
@@ -182,6 +180,12 @@ class PersistStoreIT {
             cluster.ctdb(1, "enable").orThrow();
         }
         SambaCluster.awaitCondition("the enabled node leads its shard again", Duration.ofSeconds(60),
+                () -> leaders(cluster).equals(List.of("n0", "n1", "n2")));
+    }
+
+    /** Waits until each shard is led by its placed node: shard s by node s. */
+    private static void awaitLeadersPlaced(SambaCluster cluster) throws InterruptedException {
+        SambaCluster.awaitCondition("shard s led by node s", Duration.ofSeconds(60),
                 () -> leaders(cluster).equals(List.of("n0", "n1", "n2")));
     }
 

@@ -28,11 +28,7 @@ final class PendingReplies<R> {
     /** Sends a request's reply; false when the stream has ended (the reply was dropped, or was the last). */
     synchronized boolean reply(R reply) {
         pending--;
-        if (ended) {
-            return false;
-        }
-        out.onNext(reply);
-        return !endIfDone();
+        return interim(reply) && !endIfDone();
     }
 
     /** Sends a reply ahead of a request's last one (which is still owed); false when the stream has ended. */
