@@ -53,7 +53,8 @@ public final class StoreLoopbackBenchmark {
         Path root = Files.createTempDirectory("store-loopback");
         List<Process> stores = new ArrayList<>();
         try {
-            List<Path> sockets = start(dist, root, stores);
+            List<String> metrics = new ArrayList<>();
+            List<Path> sockets = start(dist, root, stores, metrics);
             int leader = awaitLeader(sockets, Duration.ofMinutes(2));
             Path leaderSocket = sockets.get(leader);
             Path followerSocket = sockets.get((leader + 1) % sockets.size());
@@ -63,18 +64,21 @@ public final class StoreLoopbackBenchmark {
             List<String> lines = new ArrayList<>();
             try (FsyncProbe probe = new FsyncProbe(root, Duration.ofMillis(10))) {
                 for (int clients : counts) {
-                    lines.add(run(probe, "spread", sockets, clients, seconds));
-                    lines.add(run(probe, "leader", List.of(leaderSocket), clients, seconds));
-                    lines.add(run(probe, "follower", List.of(followerSocket), clients, seconds));
+                    Nodes at = new Nodes(metrics, leader);
+                    lines.add(run(probe, at, "spread", sockets, clients, seconds));
+                    lines.add(run(probe, at, "leader", List.of(leaderSocket), clients, seconds));
+                    lines.add(run(probe, at, "follower", List.of(followerSocket), clients, seconds));
                 }
             }
             System.out.println();
-            System.out.printf("%-9s %7s %9s %8s %8s %8s %10s %10s %7s%n", "entry", "clients", "updates/s", "p50 ms",
-                    "p90 ms", "p99 ms", "flush p50", "flush p99", "steal");
+            System.out.printf("%-9s %7s %9s %8s %8s %8s %10s %10s %7s  %s | %s%n", "entry", "clients", "updates/s",
+                    "p50 ms", "p90 ms", "p99 ms", "flush p50", "flush p99", "steal", Nodes.HEADER, Nodes.HEADER);
             lines.forEach(System.out::println);
             System.out.println("3 stores on loopback, 1 shard of 3 replicas, fsync, mutual TLS; an Updates stream per "
                     + "client; flush: a 4 KiB write and fdatasync every 10 ms on the same disk; steal: the host's, in "
-                    + "ticks of 10 ms summed over both CPUs, during the run");
+                    + "ticks of 10 ms summed over both CPUs, during the run; then the group commit of the leader's "
+                    + "node | of the two others' (entries/s their writers sent, updates per entry, mean ms the "
+                    + "oldest update of an entry waited for it, mean ms from an entry going out to its answer)");
         } finally {
             for (Process p : stores) {
                 p.destroy();
@@ -88,23 +92,63 @@ public final class StoreLoopbackBenchmark {
         }
     }
 
-    private static String run(FsyncProbe probe, String entry, List<Path> sockets, int clients, int seconds)
+    private static String run(FsyncProbe probe, Nodes at, String entry, List<Path> sockets, int clients, int seconds)
             throws Exception {
         StoreLoad.run(sockets, clients, 40, Duration.ofSeconds(5));
         probe.take();
         long steal = steal();
+        List<PrometheusText> before = at.scrape();
         StoreLoad.Result r = StoreLoad.run(sockets, clients, 40, Duration.ofSeconds(seconds));
+        List<PrometheusText> after = at.scrape();
         long stolen = steal() - steal;
         double[] flushes = probe.take();
-        String line = String.format("%-9s %7d %9.0f %8.2f %8.2f %8.2f %10.2f %10.2f %7d", entry, clients,
+        String line = String.format("%-9s %7d %9.0f %8.2f %8.2f %8.2f %10.2f %10.2f %7d  %s | %s", entry, clients,
                 r.perSecond(), r.percentileMillis(50), r.percentileMillis(90), r.percentileMillis(99),
-                FsyncProbe.percentile(flushes, 50), FsyncProbe.percentile(flushes, 99), stolen);
+                FsyncProbe.percentile(flushes, 50), FsyncProbe.percentile(flushes, 99), stolen,
+                at.groupCommit(before, after, true, r.seconds()), at.groupCommit(before, after, false, r.seconds()));
         System.out.println(line);
         return line;
     }
 
+    /** The daemons' metrics, and which of them leads: each run's group commit, read from their writers' meters. */
+    private record Nodes(List<String> metrics, int leader) {
+
+        static final String HEADER = String.format("%9s %7s %7s %8s", "entries/s", "upd/ent", "wait ms", "round ms");
+
+        List<PrometheusText> scrape() throws IOException, InterruptedException {
+            List<PrometheusText> out = new ArrayList<>();
+            for (String url : metrics) {
+                out.add(PrometheusText.scrape(url));
+            }
+            return out;
+        }
+
+        /** Entries/s, updates per entry, mean wait and mean round, of the leader's node or summed over the others. */
+        String groupCommit(List<PrometheusText> before, List<PrometheusText> after, boolean ofLeader, double seconds) {
+            double entries = 0;
+            double updates = 0;
+            double waited = 0;
+            double rounds = 0;
+            double roundSeconds = 0;
+            for (int n = 0; n < metrics.size(); n++) {
+                if ((n == leader) != ofLeader) {
+                    continue;
+                }
+                PrometheusText a = after.get(n);
+                PrometheusText b = before.get(n);
+                entries += a.since(b, "sidecar_persist_store_entry_updates_count");
+                updates += a.since(b, "sidecar_persist_store_entry_updates_sum");
+                waited += a.since(b, "sidecar_persist_store_entry_wait_seconds_sum");
+                rounds += a.since(b, "sidecar_persist_store_entry_round_seconds_count");
+                roundSeconds += a.since(b, "sidecar_persist_store_entry_round_seconds_sum");
+            }
+            return String.format("%9.0f %7.2f %7.2f %8.2f", entries / seconds, entries == 0 ? 0 : updates / entries,
+                    entries == 0 ? 0 : waited * 1e3 / entries, rounds == 0 ? 0 : roundSeconds * 1e3 / rounds);
+        }
+    }
+
     /** Starts the three daemons from the distribution, each with its own smb.conf, data and socket directory. */
-    private static List<Path> start(Path dist, Path root, List<Process> stores) throws Exception {
+    private static List<Path> start(Path dist, Path root, List<Process> stores, List<String> metrics) throws Exception {
         List<InetAddress> addresses = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             addresses.add(InetAddress.getByName("127.0.0." + i));
@@ -116,12 +160,14 @@ public final class StoreLoopbackBenchmark {
         for (int pnn = 0; pnn < addresses.size(); pnn++) {
             Path run = Files.createDirectories(root.resolve("run" + pnn));
             Path conf = root.resolve("smb" + pnn + ".conf");
+            int metricsPort = freePort();
+            metrics.add("http://127.0.0.1:" + metricsPort + "/metrics");
             Files.writeString(conf, "[global]\n"
                     + "\tsidecar persist-store:nodes = " + nodes + "\n"
                     + "\tsidecar persist-store:pnn = " + pnn + "\n"
                     + "\tsidecar persist-store:directory = " + root.resolve("data" + pnn) + "\n"
                     + "\tsidecar persist-store:shards = 1\n"
-                    + "\tsidecar persist-store:metrics address = 127.0.0.1:" + freePort() + "\n"
+                    + "\tsidecar persist-store:metrics address = 127.0.0.1:" + metricsPort + "\n"
                     + "\tsidecar common:socket directory = " + run + "\n"
                     + "\tsidecar common:tls directory = " + pki.nodes().get(pnn).directory() + "\n");
             stores.add(new ProcessBuilder(dist.resolve("bin/persist-store").toString(), "--config", conf.toString())

@@ -1,15 +1,18 @@
 package dev.sambasidecars.store.daemon;
 
 import dev.sambasidecars.common.metrics.Metrics;
+import dev.sambasidecars.store.raft.GroupCommitObserver;
 import dev.sambasidecars.store.raft.StoreNode;
 import dev.sambasidecars.store.v1.Status;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /** The store's metrics: operations, commit latency, leaderships, log size, snapshot age. */
 final class StoreMetrics {
@@ -46,6 +49,32 @@ final class StoreMetrics {
     }
 
     void bind(StoreNode node) {
+        DistributionSummary entryUpdates = DistributionSummary.builder(metrics.name("entry.updates"))
+                .description("updates per log entry this node's writers sent (to its own replica as leader, or on "
+                        + "to the leading node): group commit's batch size; its count is the entries sent")
+                .publishPercentileHistogram().minimumExpectedValue(1.0).maximumExpectedValue(4096.0)
+                .register(registry);
+        Timer entryWait = Timer.builder(metrics.name("entry.wait"))
+                .description("how long the oldest update of each entry waited for the entry in flight before it")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+        Timer entryRound = Timer.builder(metrics.name("entry.round"))
+                .description("from an entry going out to its answer: one Raft round with fsync on a majority, "
+                        + "plus the forwarding where another node leads")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+        node.observer(new GroupCommitObserver() {
+            @Override
+            public void sent(int updates, long waitedNanos) {
+                entryUpdates.record(updates);
+                entryWait.record(waitedNanos, TimeUnit.NANOSECONDS);
+            }
+
+            @Override
+            public void answered(long roundNanos) {
+                entryRound.record(roundNanos, TimeUnit.NANOSECONDS);
+            }
+        });
         Gauge.builder(metrics.name("leaders"), () -> node.localShards().stream()
                         .filter(s -> node.division(s) != null && node.division(s).getInfo().isLeader()).count())
                 .description("shards whose Raft leader is this node").register(registry);

@@ -43,6 +43,7 @@ final class ShardWriter {
     private final Supplier<Throwable> late;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private int inFlight;
+    private volatile GroupCommitObserver observer = GroupCommitObserver.NONE;
 
     /**
      * @param inFlightMax entries sent and neither answered nor taken (see {@link Proposer})
@@ -65,6 +66,10 @@ final class ShardWriter {
         }
         drain();
         return f;
+    }
+
+    void observer(GroupCommitObserver o) {
+        observer = o;
     }
 
     synchronized int queued() {
@@ -97,6 +102,9 @@ final class ShardWriter {
     }
 
     private void send(List<Pending> batch) {
+        long sent = System.nanoTime();
+        GroupCommitObserver seen = observer;
+        seen.sent(batch.size(), sent - batch.get(0).queuedNanos());
         Batch.Builder b = Batch.newBuilder();
         batch.forEach(p -> b.addUpdates(p.update()));
         AtomicBoolean out = new AtomicBoolean();
@@ -117,7 +125,9 @@ final class ShardWriter {
         // The next entry goes out before this one's results are handed back: those callers'
         // replies then overlap the next round instead of delaying it.
         reply.whenComplete((bytes, error) -> {
+            long round = System.nanoTime() - sent;
             taken.run();
+            seen.answered(round);
             complete(batch, bytes, error);
         });
     }

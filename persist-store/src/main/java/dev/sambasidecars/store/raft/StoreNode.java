@@ -323,6 +323,11 @@ public final class StoreNode implements AutoCloseable {
         });
     }
 
+    /** Where this node's shard writers report their group commit (entries, waits, rounds). */
+    public void observer(GroupCommitObserver o) {
+        writers.forEach(w -> w.observer(o));
+    }
+
     /** Updates this node sent on to the shard's leader node. */
     public long forwarded() {
         return forwarded.get();

@@ -78,6 +78,41 @@ class ShardWriterTest {
         assertEquals(0, w.queued());
     }
 
+    /** The observer sees each entry's size and its oldest update's wait as it goes out, and its round once answered. */
+    @Test
+    void theObserverSeesEachEntrysSizeWaitAndRound() throws Exception {
+        ShardWriter w = writer(10, 1);
+        List<Integer> sizes = new ArrayList<>();
+        List<Long> waits = new ArrayList<>();
+        List<Long> rounds = new ArrayList<>();
+        w.observer(new GroupCommitObserver() {
+            @Override
+            public void sent(int updates, long waitedNanos) {
+                sizes.add(updates);
+                waits.add(waitedNanos);
+            }
+
+            @Override
+            public void answered(long roundNanos) {
+                rounds.add(roundNanos);
+            }
+        });
+        w.submit(update(0));
+        w.submit(update(1));
+        w.submit(update(2));
+        assertEquals(List.of(1), sizes);
+        assertEquals(List.of(), rounds, "nothing answered yet");
+        Thread.sleep(20);
+        commit(0);
+        assertEquals(List.of(1, 2), sizes);
+        assertEquals(1, rounds.size());
+        assertTrue(rounds.get(0) >= 20_000_000L, "the first entry's round spans the 20 ms it was held: " + rounds);
+        assertTrue(waits.get(1) >= 20_000_000L, "the second entry's oldest update waited the first's round: " + waits);
+        assertTrue(waits.get(0) < waits.get(1));
+        pending.get(1).completeExceptionally(new IOException("no majority"));
+        assertEquals(2, rounds.size(), "a failed entry is answered too");
+    }
+
     @Test
     void severalEntriesMayBeInFlight() {
         ShardWriter w = writer(100, 2);

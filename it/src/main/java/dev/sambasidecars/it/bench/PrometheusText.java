@@ -1,0 +1,47 @@
+package dev.sambasidecars.it.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/** One scrape of a daemon's /metrics: each sample's value by its name with labels, as the line has it. */
+record PrometheusText(Map<String, Double> samples) {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    static PrometheusText scrape(String url) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException(url + " answered HTTP " + r.statusCode());
+        }
+        Map<String, Double> samples = new HashMap<>();
+        for (String line : r.body().split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            int space = line.lastIndexOf(' ');
+            try {
+                samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+            } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+                throw new IOException(url + ": not a sample line: " + line, e);
+            }
+        }
+        return new PrometheusText(samples);
+    }
+
+    /** A sample's value (0 where the scrape has none). */
+    double get(String name) {
+        return samples.getOrDefault(name, 0.0);
+    }
+
+    /** How much a sample grew from {@code before} to this scrape. */
+    double since(PrometheusText before, String name) {
+        return get(name) - before.get(name);
+    }
+}
