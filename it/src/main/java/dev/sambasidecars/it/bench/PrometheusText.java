@@ -35,9 +35,17 @@ record PrometheusText(Map<String, Double> samples) {
         return new PrometheusText(samples);
     }
 
-    /** A sample's value (0 where the scrape has none). */
+    /** A metric's value, summed over all its label sets (0 where the scrape has none). */
     double get(String name) {
-        return samples.getOrDefault(name, 0.0);
+        double sum = 0;
+        for (Map.Entry<String, Double> e : samples.entrySet()) {
+            String key = e.getKey();
+            int brace = key.indexOf('{');
+            if ((brace < 0 ? key : key.substring(0, brace)).equals(name)) {
+                sum += e.getValue();
+            }
+        }
+        return sum;
     }
 
     /** How much a sample grew from {@code before} to this scrape. */

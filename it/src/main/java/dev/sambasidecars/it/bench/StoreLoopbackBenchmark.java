@@ -64,19 +64,22 @@ public final class StoreLoopbackBenchmark {
             List<String> lines = new ArrayList<>();
             try (FsyncProbe probe = new FsyncProbe(root, Duration.ofMillis(10))) {
                 for (int clients : counts) {
-                    Nodes at = new Nodes(metrics, leader);
+                    Nodes at = new Nodes(metrics, leader, stores);
                     lines.add(run(probe, at, "spread", sockets, clients, seconds));
                     lines.add(run(probe, at, "leader", List.of(leaderSocket), clients, seconds));
                     lines.add(run(probe, at, "follower", List.of(followerSocket), clients, seconds));
                 }
             }
             System.out.println();
-            System.out.printf("%-9s %7s %9s %8s %8s %8s %10s %10s %7s  %s | %s%n", "entry", "clients", "updates/s",
-                    "p50 ms", "p90 ms", "p99 ms", "flush p50", "flush p99", "steal", Nodes.HEADER, Nodes.HEADER);
+            System.out.printf("%-9s %7s %9s %8s %8s %8s %10s %10s %7s %5s %7s %6s  %s | %s%n", "entry", "clients", "updates/s",
+                    "p50 ms", "p90 ms", "p99 ms", "flush p50", "flush p99", "steal", "busy%", "µs/upd", "cs/upd", Nodes.HEADER, Nodes.HEADER);
             lines.forEach(System.out::println);
             System.out.println("3 stores on loopback, 1 shard of 3 replicas, fsync, mutual TLS; an Updates stream per "
                     + "client; flush: a 4 KiB write and fdatasync every 10 ms on the same disk; steal: the host's, in "
-                    + "ticks of 10 ms summed over both CPUs, during the run; then the group commit of the leader's "
+                    + "ticks of 10 ms summed over both CPUs, during the run; busy%: the host's CPUs busy (not idle, "
+                    + "not waiting for I/O, not stolen); µs/upd: CPU the three stores used per acknowledged update; cs/upd: their threads' context switches per "
+                    + "acknowledged update (each a thread going to sleep or being preempted); "
+                    + "then the group commit of the leader's "
                     + "node | of the two others' (entries/s their writers sent, updates per entry, mean ms the "
                     + "oldest update of an entry waited for it, mean ms from an entry going out to its answer)");
         } finally {
@@ -96,24 +99,78 @@ public final class StoreLoopbackBenchmark {
             throws Exception {
         StoreLoad.run(sockets, clients, 40, Duration.ofSeconds(5));
         probe.take();
-        long steal = steal();
+        HostCpu host = HostCpu.now();
+        Duration storeCpu = at.cpu();
+        long switches = at.contextSwitches();
         List<PrometheusText> before = at.scrape();
         StoreLoad.Result r = StoreLoad.run(sockets, clients, 40, Duration.ofSeconds(seconds));
         List<PrometheusText> after = at.scrape();
-        long stolen = steal() - steal;
+        double storeMicros = at.cpu().minus(storeCpu).toNanos() / 1e3;
+        long switched = at.contextSwitches() - switches;
+        HostCpu used = HostCpu.now().minus(host);
         double[] flushes = probe.take();
-        String line = String.format("%-9s %7d %9.0f %8.2f %8.2f %8.2f %10.2f %10.2f %7d  %s | %s", entry, clients,
-                r.perSecond(), r.percentileMillis(50), r.percentileMillis(90), r.percentileMillis(99),
-                FsyncProbe.percentile(flushes, 50), FsyncProbe.percentile(flushes, 99), stolen,
+        String line = String.format("%-9s %7d %9.0f %8.2f %8.2f %8.2f %10.2f %10.2f %7d %5.0f %7.0f %6.1f  %s | %s", entry,
+                clients, r.perSecond(), r.percentileMillis(50), r.percentileMillis(90), r.percentileMillis(99),
+                FsyncProbe.percentile(flushes, 50), FsyncProbe.percentile(flushes, 99), used.steal(),
+                used.busyPercent(), r.acked() == 0 ? 0 : storeMicros / r.acked(),
+                r.acked() == 0 ? 0 : (double) switched / r.acked(),
                 at.groupCommit(before, after, true, r.seconds()), at.groupCommit(before, after, false, r.seconds()));
         System.out.println(line);
         return line;
     }
 
     /** The daemons' metrics, and which of them leads: each run's group commit, read from their writers' meters. */
-    private record Nodes(List<String> metrics, int leader) {
+    private record Nodes(List<String> metrics, int leader, List<Process> stores) {
 
         static final String HEADER = String.format("%9s %7s %7s %8s", "entries/s", "upd/ent", "wait ms", "round ms");
+
+        /** CPU time the daemons (and their launchers' children) have used so far. */
+        Duration cpu() {
+            Duration sum = Duration.ZERO;
+            for (Process p : stores) {
+                List<ProcessHandle> all = new ArrayList<>(p.toHandle().descendants().toList());
+                all.add(p.toHandle());
+                for (ProcessHandle h : all) {
+                    sum = sum.plus(h.info().totalCpuDuration().orElse(Duration.ZERO));
+                }
+            }
+            return sum;
+        }
+
+        /** Context switches, voluntary and not, of all the daemons' threads so far (/proc; 0 where there is none). */
+        long contextSwitches() throws IOException {
+            long sum = 0;
+            for (Process p : stores) {
+                List<ProcessHandle> all = new ArrayList<>(p.toHandle().descendants().toList());
+                all.add(p.toHandle());
+                for (ProcessHandle h : all) {
+                    Path tasks = Path.of("/proc", Long.toString(h.pid()), "task");
+                    if (!Files.isDirectory(tasks)) {
+                        continue;
+                    }
+                    try (var threads = Files.list(tasks)) {
+                        for (Path t : threads.toList()) {
+                            sum += switches(t.resolve("status"));
+                        }
+                    }
+                }
+            }
+            return sum;
+        }
+
+        private static long switches(Path status) {
+            long sum = 0;
+            try {
+                for (String line : Files.readAllLines(status)) {
+                    if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                        sum += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                    }
+                }
+            } catch (IOException | NumberFormatException e) {
+                return 0; // the thread ended meanwhile
+            }
+            return sum;
+        }
 
         List<PrometheusText> scrape() throws IOException, InterruptedException {
             List<PrometheusText> out = new ArrayList<>();
@@ -209,19 +266,35 @@ public final class StoreLoopbackBenchmark {
         }
     }
 
-    /** The host's steal time so far, in ticks, from /proc/stat (0 where there is none). */
-    private static long steal() throws IOException {
-        Path stat = Path.of("/proc/stat");
-        if (!Files.isReadable(stat)) {
-            return 0;
-        }
-        for (String line : Files.readAllLines(stat)) {
-            if (line.startsWith("cpu ")) {
-                String[] f = line.trim().split("\\s+");
-                return f.length > 8 ? Long.parseLong(f[8]) : 0;
+    /** The host's CPU time so far from /proc/stat, in ticks summed over all CPUs (zeros where there is none). */
+    private record HostCpu(long busy, long total, long steal) {
+
+        static HostCpu now() throws IOException {
+            Path stat = Path.of("/proc/stat");
+            if (Files.isReadable(stat)) {
+                for (String line : Files.readAllLines(stat)) {
+                    if (line.startsWith("cpu ")) {
+                        // user nice system idle iowait irq softirq steal ...
+                        String[] f = line.trim().split("\\s+");
+                        long[] v = new long[8];
+                        for (int i = 0; i < v.length && i + 1 < f.length; i++) {
+                            v[i] = Long.parseLong(f[i + 1]);
+                        }
+                        long busy = v[0] + v[1] + v[2] + v[5] + v[6];
+                        return new HostCpu(busy, busy + v[3] + v[4] + v[7], v[7]);
+                    }
+                }
             }
+            return new HostCpu(0, 0, 0);
         }
-        return 0;
+
+        HostCpu minus(HostCpu before) {
+            return new HostCpu(busy - before.busy, total - before.total, steal - before.steal);
+        }
+
+        double busyPercent() {
+            return total == 0 ? 0 : 100.0 * busy / total;
+        }
     }
 
     private static int freePort() throws IOException {

@@ -1,6 +1,7 @@
 package dev.sambasidecars.store.daemon;
 
 import dev.sambasidecars.common.tls.ClusterTls;
+import dev.sambasidecars.store.raft.Deadlines;
 import dev.sambasidecars.store.raft.StoreNode;
 import dev.sambasidecars.store.v1.Batch;
 import dev.sambasidecars.store.v1.BatchResult;
@@ -21,7 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -34,16 +36,18 @@ final class StorePeers implements StoreNode.Forwarder, AutoCloseable {
     private final ClusterTls tls;
     private volatile Map<Integer, InetAddress> nodes;
     private final int port;
-    private final Duration timeout;
     private final Map<Integer, Link> links = new ConcurrentHashMap<>();
     private final Map<Integer, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("store-forward-timeouts").factory());
+    private final Deadlines deadlines;
     private Server server;
 
     StorePeers(ClusterTls tls, Map<Integer, InetAddress> nodes, int port, Duration timeout) {
         this.tls = tls;
         this.nodes = Map.copyOf(nodes);
         this.port = port;
-        this.timeout = timeout;
+        this.deadlines = new Deadlines(timeout, Duration.ofMillis(20), timer);
     }
 
     /** The cluster's nodes now: a node's channel is rebuilt when its address changes. */
@@ -188,7 +192,7 @@ final class StorePeers implements StoreNode.Forwarder, AutoCloseable {
                 stream.requests.onNext(ForwardRequest.newBuilder().setId(id).setShard(shard).setBatch(batch)
                         .setAckQueued(true).build());
             }
-            out.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, e) -> stream.waiting.remove(id));
+            deadlines.bound(out).whenComplete((r, e) -> stream.waiting.remove(id));
             return out;
         }
 
@@ -260,6 +264,8 @@ final class StorePeers implements StoreNode.Forwarder, AutoCloseable {
 
     @Override
     public void close() {
+        deadlines.close();
+        timer.shutdownNow();
         if (server != null) {
             server.shutdownNow();
         }
