@@ -1,269 +1,176 @@
 package dev.sambasidecars.it.bench;
 
-import dev.sambasidecars.common.ipc.GrpcUnix;
-import dev.sambasidecars.common.tls.NodeSpec;
-import dev.sambasidecars.common.tls.TlsInit;
-import dev.sambasidecars.it.StoreReplicas;
 import dev.sambasidecars.store.load.StoreLoad;
-import dev.sambasidecars.store.v1.StatReply;
-import dev.sambasidecars.store.v1.StatRequest;
-import dev.sambasidecars.store.v1.StoreGrpc;
-import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Write latency and rate of three persist-store daemons on this machine's loopback (127.0.0.1,
- * .2 and .3; one shard of three replicas, fsync, mutual TLS between them), without containers,
- * CTDB or smbd: what the store itself costs, with the load sent three ways side by side in one
- * run. "spread" sends the clients round-robin over all three nodes' sockets (what a cluster's
- * smbds do), "leader" all through the shard leader's node, "follower" all through one other
- * node (each of its writes forwarded to the leader). Each run is preceded by 5 s of the same
- * load, unmeasured, so that its connections and path are warm. Each run also reports the host's
- * steal time (a run with much of it measured a busy host, not the store) and the flush probe's
- * p50/p99 on the disk the stores write to ({@link FsyncProbe}).
+ * Write latency and rate of three persist-store daemons on this machine's loopback (one shard of
+ * three replicas, fsync, mutual TLS between them; see {@link LoopbackCluster}), without
+ * containers, CTDB or smbd: what the store itself costs, with the load sent three ways. "spread"
+ * sends the clients round-robin over all three nodes' sockets (what a cluster's smbds do),
+ * "leader" all through the shard leader's node, "follower" all through one other node (each of
+ * its writes forwarded to the leader). Each run is preceded by 5 s of the same load, unmeasured,
+ * so that its connections and path are warm. Each run also reports the host's steal time and how
+ * busy its CPUs were (a run with much steal measured a busy host, not the store), the stores' CPU
+ * and context switches per update, their group commit, and the flush probe's p50/p99 on the disk
+ * the stores write to ({@link FsyncProbe}).
  *
- * <p>Usage: {@code scripts/bench.sh StoreLoopbackBenchmark [SECONDS [WARMUP [CLIENTS...]]]}
- * (default 20 s per run, 180 s of warm-up at 256 clients, then 8, 24 and 64 clients).
+ * <p>With {@code --compare=DIST}, a second cluster from another distribution runs on
+ * 127.0.1.1-3 beside the first (127.0.0.1-3), both idle but for the run in progress, and every
+ * run alternates between them {@code --repeats} times, so that both see the same host; a summary
+ * gives each one's medians and their ratio.
+ *
+ * <p>Usage: {@code scripts/bench.sh StoreLoopbackBenchmark [--compare=DIST] [--repeats=N]
+ * [--modes=spread,leader,follower] [SECONDS [WARMUP [CLIENTS...]]]} (default 20 s per run, 180 s
+ * of warm-up at 256 clients, then 8, 24 and 64 clients, one repeat).
  */
 public final class StoreLoopbackBenchmark {
 
     private StoreLoopbackBenchmark() {}
 
+    /** One measured run. */
+    private record Row(String cluster, String mode, int clients, double rate, double p50, double p99, String line) { }
+
     public static void main(String[] args) throws Exception {
-        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-        int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 180;
-        List<Integer> counts = new ArrayList<>();
-        for (int i = 2; i < args.length; i++) {
-            counts.add(Integer.parseInt(args[i]));
+        Path compare = null;
+        int repeats = 1;
+        List<String> modes = List.of("spread", "leader", "follower");
+        List<String> positional = new ArrayList<>();
+        for (String a : args) {
+            if (a.startsWith("--compare=")) {
+                compare = Path.of(a.substring("--compare=".length())).toAbsolutePath();
+            } else if (a.startsWith("--repeats=")) {
+                repeats = Integer.parseInt(a.substring("--repeats=".length()));
+            } else if (a.startsWith("--modes=")) {
+                modes = Arrays.asList(a.substring("--modes=".length()).split(","));
+            } else {
+                positional.add(a);
+            }
         }
-        if (counts.isEmpty()) {
-            counts = List.of(8, 24, 64);
-        }
+        int seconds = positional.size() > 0 ? Integer.parseInt(positional.get(0)) : 20;
+        int warmup = positional.size() > 1 ? Integer.parseInt(positional.get(1)) : 180;
+        List<Integer> counts = positional.size() > 2
+                ? positional.subList(2, positional.size()).stream().map(Integer::parseInt).toList() : List.of(8, 24, 64);
         Path dist = Path.of(System.getProperty("sidecars.dist", "packaging/target/dist")).toAbsolutePath();
         Path root = Files.createTempDirectory("store-loopback");
-        List<Process> stores = new ArrayList<>();
+        List<LoopbackCluster> clusters = new ArrayList<>();
         try {
-            List<String> metrics = new ArrayList<>();
-            List<Path> sockets = start(dist, root, stores, metrics);
-            int leader = awaitLeader(sockets, Duration.ofMinutes(2));
-            Path leaderSocket = sockets.get(leader);
-            Path followerSocket = sockets.get((leader + 1) % sockets.size());
-            System.out.printf("stores up, node %d leads; %d s of warm-up at 256 clients%n", leader, warmup);
-            StoreLoad.run(sockets, 256, 40, Duration.ofSeconds(warmup));
-
-            List<String> lines = new ArrayList<>();
+            clusters.add(LoopbackCluster.start("A", dist, root.resolve("a"), "127.0.0"));
+            if (compare != null) {
+                clusters.add(LoopbackCluster.start("B", compare, root.resolve("b"), "127.0.1"));
+            }
+            for (LoopbackCluster c : clusters) {
+                c.awaitLeader(Duration.ofMinutes(2));
+            }
+            for (LoopbackCluster c : clusters) {
+                System.out.printf("%s: stores up, node %d leads; %d s of warm-up at 256 clients%n", c.name(), c.leader(),
+                        warmup);
+                StoreLoad.run(c.sockets(), 256, 40, Duration.ofSeconds(warmup));
+            }
+            List<Row> rows = new ArrayList<>();
             try (FsyncProbe probe = new FsyncProbe(root, Duration.ofMillis(10))) {
                 for (int clients : counts) {
-                    Nodes at = new Nodes(metrics, leader, stores);
-                    lines.add(run(probe, at, "spread", sockets, clients, seconds));
-                    lines.add(run(probe, at, "leader", List.of(leaderSocket), clients, seconds));
-                    lines.add(run(probe, at, "follower", List.of(followerSocket), clients, seconds));
+                    for (String mode : modes) {
+                        for (int r = 0; r < repeats; r++) {
+                            for (LoopbackCluster c : clusters) {
+                                rows.add(run(probe, c, mode, clients, seconds));
+                            }
+                        }
+                    }
                 }
             }
             System.out.println();
-            System.out.printf("%-9s %7s %9s %8s %8s %8s %10s %10s %7s %5s %7s %6s  %s | %s%n", "entry", "clients", "updates/s",
-                    "p50 ms", "p90 ms", "p99 ms", "flush p50", "flush p99", "steal", "busy%", "µs/upd", "cs/upd", Nodes.HEADER, Nodes.HEADER);
-            lines.forEach(System.out::println);
+            System.out.printf("%-3s %-9s %7s %9s %8s %8s %8s %10s %10s %7s %5s %7s %6s  %s | %s%n", "", "entry", "clients",
+                    "updates/s", "p50 ms", "p90 ms", "p99 ms", "flush p50", "flush p99", "steal", "busy%", "µs/upd",
+                    "cs/upd", LoopbackCluster.GROUP_COMMIT_HEADER, LoopbackCluster.GROUP_COMMIT_HEADER);
+            rows.forEach(r -> System.out.println(r.line()));
             System.out.println("3 stores on loopback, 1 shard of 3 replicas, fsync, mutual TLS; an Updates stream per "
                     + "client; flush: a 4 KiB write and fdatasync every 10 ms on the same disk; steal: the host's, in "
                     + "ticks of 10 ms summed over both CPUs, during the run; busy%: the host's CPUs busy (not idle, "
-                    + "not waiting for I/O, not stolen); µs/upd: CPU the three stores used per acknowledged update; cs/upd: their threads' context switches per "
-                    + "acknowledged update (each a thread going to sleep or being preempted); "
-                    + "then the group commit of the leader's "
-                    + "node | of the two others' (entries/s their writers sent, updates per entry, mean ms the "
-                    + "oldest update of an entry waited for it, mean ms from an entry going out to its answer)");
-        } finally {
-            for (Process p : stores) {
-                p.destroy();
+                    + "not waiting for I/O, not stolen); µs/upd: CPU the three stores used per acknowledged update; "
+                    + "cs/upd: their threads' context switches per acknowledged update (each a thread going to sleep "
+                    + "or being preempted); then the group commit of the leader's node | of the two others' "
+                    + "(entries/s their writers sent, updates per entry, mean ms the oldest update of an entry waited "
+                    + "for it, mean ms from an entry going out to its answer)");
+            if (clusters.size() > 1) {
+                summary(rows, counts, modes, dist, compare);
             }
-            for (Process p : stores) {
-                if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
+        } finally {
+            for (LoopbackCluster c : clusters) {
+                c.close();
             }
             System.out.println("data and logs kept in " + root);
         }
     }
 
-    private static String run(FsyncProbe probe, Nodes at, String entry, List<Path> sockets, int clients, int seconds)
+    /** Each cluster's medians per load, and B's over A's. */
+    private static void summary(List<Row> rows, List<Integer> counts, List<String> modes, Path a, Path b) {
+        System.out.println();
+        System.out.println("medians over the repeats; A = " + a + ", B = " + b);
+        System.out.printf("%-9s %7s %11s %11s %7s %8s %8s %7s %8s %8s %7s%n", "entry", "clients", "A updates/s",
+                "B updates/s", "B/A", "A p50", "B p50", "B/A", "A p99", "B p99", "B/A");
+        for (int clients : counts) {
+            for (String mode : modes) {
+                double[] ra = median(rows, "A", mode, clients);
+                double[] rb = median(rows, "B", mode, clients);
+                System.out.printf("%-9s %7d %11.0f %11.0f %7.2f %8.2f %8.2f %7.2f %8.2f %8.2f %7.2f%n", mode, clients,
+                        ra[0], rb[0], rb[0] / ra[0], ra[1], rb[1], rb[1] / ra[1], ra[2], rb[2], rb[2] / ra[2]);
+            }
+        }
+    }
+
+    /** Median rate, p50 and p99 of one cluster's runs at one load. */
+    private static double[] median(List<Row> rows, String cluster, String mode, int clients) {
+        List<Row> of = rows.stream().filter(r -> r.cluster().equals(cluster) && r.mode().equals(mode)
+                && r.clients() == clients).toList();
+        return new double[] {
+            median(of.stream().mapToDouble(Row::rate).sorted().toArray()),
+            median(of.stream().mapToDouble(Row::p50).sorted().toArray()),
+            median(of.stream().mapToDouble(Row::p99).sorted().toArray()),
+        };
+    }
+
+    /** The median of sorted values: the mean of the middle two where their number is even. */
+    private static double median(double[] sorted) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    private static Row run(FsyncProbe probe, LoopbackCluster c, String mode, int clients, int seconds)
             throws Exception {
+        List<Path> sockets = switch (mode) {
+            case "spread" -> c.sockets();
+            case "leader" -> List.of(c.leaderSocket());
+            case "follower" -> List.of(c.followerSocket());
+            default -> throw new IllegalArgumentException("mode " + mode + ": spread, leader or follower");
+        };
         StoreLoad.run(sockets, clients, 40, Duration.ofSeconds(5));
         probe.take();
         HostCpu host = HostCpu.now();
-        Duration storeCpu = at.cpu();
-        long switches = at.contextSwitches();
-        List<PrometheusText> before = at.scrape();
+        LoopbackCluster.Reading before = c.read();
         StoreLoad.Result r = StoreLoad.run(sockets, clients, 40, Duration.ofSeconds(seconds));
-        List<PrometheusText> after = at.scrape();
-        double storeMicros = at.cpu().minus(storeCpu).toNanos() / 1e3;
-        long switched = at.contextSwitches() - switches;
+        LoopbackCluster.Reading after = c.read();
         HostCpu used = HostCpu.now().minus(host);
         double[] flushes = probe.take();
-        String line = String.format("%-9s %7d %9.0f %8.2f %8.2f %8.2f %10.2f %10.2f %7d %5.0f %7.0f %6.1f  %s | %s", entry,
-                clients, r.perSecond(), r.percentileMillis(50), r.percentileMillis(90), r.percentileMillis(99),
-                FsyncProbe.percentile(flushes, 50), FsyncProbe.percentile(flushes, 99), used.steal(),
-                used.busyPercent(), r.acked() == 0 ? 0 : storeMicros / r.acked(),
+        double storeMicros = after.cpu().minus(before.cpu()).toNanos() / 1e3;
+        long switched = after.switches() - before.switches();
+        String line = String.format("%-3s %-9s %7d %9.0f %8.2f %8.2f %8.2f %10.2f %10.2f %7d %5.0f %7.0f %6.1f  %s | %s",
+                c.name(), mode, clients, r.perSecond(), r.percentileMillis(50), r.percentileMillis(90),
+                r.percentileMillis(99), FsyncProbe.percentile(flushes, 50), FsyncProbe.percentile(flushes, 99),
+                used.steal(), used.busyPercent(), r.acked() == 0 ? 0 : storeMicros / r.acked(),
                 r.acked() == 0 ? 0 : (double) switched / r.acked(),
-                at.groupCommit(before, after, true, r.seconds()), at.groupCommit(before, after, false, r.seconds()));
+                c.groupCommit(before, after, true, r.seconds()), c.groupCommit(before, after, false, r.seconds()));
         System.out.println(line);
-        return line;
-    }
-
-    /** The daemons' metrics, and which of them leads: each run's group commit, read from their writers' meters. */
-    private record Nodes(List<String> metrics, int leader, List<Process> stores) {
-
-        static final String HEADER = String.format("%9s %7s %7s %8s", "entries/s", "upd/ent", "wait ms", "round ms");
-
-        /** CPU time the daemons (and their launchers' children) have used so far. */
-        Duration cpu() {
-            Duration sum = Duration.ZERO;
-            for (Process p : stores) {
-                List<ProcessHandle> all = new ArrayList<>(p.toHandle().descendants().toList());
-                all.add(p.toHandle());
-                for (ProcessHandle h : all) {
-                    sum = sum.plus(h.info().totalCpuDuration().orElse(Duration.ZERO));
-                }
-            }
-            return sum;
-        }
-
-        /** Context switches, voluntary and not, of all the daemons' threads so far (/proc; 0 where there is none). */
-        long contextSwitches() throws IOException {
-            long sum = 0;
-            for (Process p : stores) {
-                List<ProcessHandle> all = new ArrayList<>(p.toHandle().descendants().toList());
-                all.add(p.toHandle());
-                for (ProcessHandle h : all) {
-                    Path tasks = Path.of("/proc", Long.toString(h.pid()), "task");
-                    if (!Files.isDirectory(tasks)) {
-                        continue;
-                    }
-                    try (var threads = Files.list(tasks)) {
-                        for (Path t : threads.toList()) {
-                            sum += switches(t.resolve("status"));
-                        }
-                    }
-                }
-            }
-            return sum;
-        }
-
-        private static long switches(Path status) {
-            long sum = 0;
-            try {
-                for (String line : Files.readAllLines(status)) {
-                    if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
-                        sum += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
-                    }
-                }
-            } catch (IOException | NumberFormatException e) {
-                return 0; // the thread ended meanwhile
-            }
-            return sum;
-        }
-
-        List<PrometheusText> scrape() throws IOException, InterruptedException {
-            List<PrometheusText> out = new ArrayList<>();
-            for (String url : metrics) {
-                out.add(PrometheusText.scrape(url));
-            }
-            return out;
-        }
-
-        /** Entries/s, updates per entry, mean wait and mean round, of the leader's node or summed over the others. */
-        String groupCommit(List<PrometheusText> before, List<PrometheusText> after, boolean ofLeader, double seconds) {
-            double entries = 0;
-            double updates = 0;
-            double waited = 0;
-            double rounds = 0;
-            double roundSeconds = 0;
-            for (int n = 0; n < metrics.size(); n++) {
-                if ((n == leader) != ofLeader) {
-                    continue;
-                }
-                PrometheusText a = after.get(n);
-                PrometheusText b = before.get(n);
-                entries += a.since(b, "sidecar_persist_store_entry_updates_count");
-                updates += a.since(b, "sidecar_persist_store_entry_updates_sum");
-                waited += a.since(b, "sidecar_persist_store_entry_wait_seconds_sum");
-                rounds += a.since(b, "sidecar_persist_store_entry_round_seconds_count");
-                roundSeconds += a.since(b, "sidecar_persist_store_entry_round_seconds_sum");
-            }
-            return String.format("%9.0f %7.2f %7.2f %8.2f", entries / seconds, entries == 0 ? 0 : updates / entries,
-                    entries == 0 ? 0 : waited * 1e3 / entries, rounds == 0 ? 0 : roundSeconds * 1e3 / rounds);
-        }
-    }
-
-    /** Starts the three daemons from the distribution, each with its own smb.conf, data and socket directory. */
-    private static List<Path> start(Path dist, Path root, List<Process> stores, List<String> metrics) throws Exception {
-        List<InetAddress> addresses = new ArrayList<>();
-        for (int i = 1; i <= 3; i++) {
-            addresses.add(InetAddress.getByName("127.0.0." + i));
-        }
-        var pki = TlsInit.run(new TlsInit.Request(root.resolve("pki"), addresses.stream().map(NodeSpec::of).toList(),
-                "store-loopback", Duration.ofDays(1), false), Clock.systemUTC());
-        String nodes = String.join(", ", addresses.stream().map(InetAddress::getHostAddress).toList());
-        List<Path> sockets = new ArrayList<>();
-        for (int pnn = 0; pnn < addresses.size(); pnn++) {
-            Path run = Files.createDirectories(root.resolve("run" + pnn));
-            Path conf = root.resolve("smb" + pnn + ".conf");
-            int metricsPort = freePort();
-            metrics.add("http://127.0.0.1:" + metricsPort + "/metrics");
-            Files.writeString(conf, "[global]\n"
-                    + "\tsidecar persist-store:nodes = " + nodes + "\n"
-                    + "\tsidecar persist-store:pnn = " + pnn + "\n"
-                    + "\tsidecar persist-store:directory = " + root.resolve("data" + pnn) + "\n"
-                    + "\tsidecar persist-store:shards = 1\n"
-                    + "\tsidecar persist-store:metrics address = 127.0.0.1:" + metricsPort + "\n"
-                    + "\tsidecar common:socket directory = " + run + "\n"
-                    + "\tsidecar common:tls directory = " + pki.nodes().get(pnn).directory() + "\n");
-            stores.add(new ProcessBuilder(dist.resolve("bin/persist-store").toString(), "--config", conf.toString())
-                    .redirectErrorStream(true).redirectOutput(root.resolve("store" + pnn + ".log").toFile()).start());
-            sockets.add(run.resolve("persist-store.sock"));
-        }
-        return sockets;
-    }
-
-    /** Waits until every node names the same leader of shard 0; returns its pnn. */
-    private static int awaitLeader(List<Path> sockets, Duration within) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        String why = "no answer yet";
-        while (System.nanoTime() < deadline) {
-            List<String> leaders = new ArrayList<>();
-            for (Path s : sockets) {
-                leaders.add(Files.exists(s) ? leaderSeenBy(s) : "");
-            }
-            if (!leaders.get(0).isEmpty() && leaders.stream().allMatch(leaders.get(0)::equals)) {
-                return StoreReplicas.pnn(leaders.get(0));
-            }
-            why = "leaders seen: " + leaders;
-            Thread.sleep(500);
-        }
-        throw new IllegalStateException("the loopback stores did not agree on a leader within " + within + " (" + why
-                + "); see their logs");
-    }
-
-    private static String leaderSeenBy(Path socket) {
-        ManagedChannel ch = GrpcUnix.channel(socket);
-        try {
-            StatReply r = StoreGrpc.newBlockingStub(ch).withDeadlineAfter(5, TimeUnit.SECONDS)
-                    .stat(StatRequest.getDefaultInstance());
-            return r.getShardsCount() == 0 ? "" : r.getShards(0).getLeader();
-        } catch (StatusRuntimeException e) {
-            return "";
-        } finally {
-            ch.shutdownNow();
-        }
+        return new Row(c.name(), mode, clients, r.perSecond(), r.percentileMillis(50), r.percentileMillis(99), line);
     }
 
     /** The host's CPU time so far from /proc/stat, in ticks summed over all CPUs (zeros where there is none). */
@@ -297,9 +204,4 @@ public final class StoreLoopbackBenchmark {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }
