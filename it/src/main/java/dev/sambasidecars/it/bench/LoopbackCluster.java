@@ -41,11 +41,15 @@ final class LoopbackCluster implements AutoCloseable {
         this.name = name;
     }
 
-    /** Starts the daemons of {@code dist} on {@code network}.1-3 with their files under {@code root}. */
-    static LoopbackCluster start(String name, Path dist, Path root, String network) throws Exception {
+    /**
+     * Starts the daemons of {@code dist} on {@code network}.1-3 with their files under {@code root},
+     * each {@code options} line ("name = value") added to their persist-store options.
+     */
+    static LoopbackCluster start(String name, Path dist, Path root, String network, List<String> options)
+            throws Exception {
         LoopbackCluster c = new LoopbackCluster(name);
         try {
-            c.launch(dist, root, network);
+            c.launch(dist, root, network, options);
         } catch (Exception e) {
             c.close();
             throw e;
@@ -73,7 +77,7 @@ final class LoopbackCluster implements AutoCloseable {
         return leader;
     }
 
-    private void launch(Path dist, Path root, String network) throws Exception {
+    private void launch(Path dist, Path root, String network, List<String> options) throws Exception {
         List<InetAddress> addresses = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             addresses.add(InetAddress.getByName(network + "." + i));
@@ -89,7 +93,9 @@ final class LoopbackCluster implements AutoCloseable {
             Path conf = root.resolve("smb" + pnn + ".conf");
             int metricsPort = freePort();
             metrics.add("http://127.0.0.1:" + metricsPort + "/metrics");
-            Files.writeString(conf, "[global]\n"
+            StringBuilder extra = new StringBuilder();
+            options.forEach(o -> extra.append("\tsidecar persist-store:").append(o).append('\n'));
+            Files.writeString(conf, "[global]\n" + extra
                     + "\tsidecar persist-store:nodes = " + nodes + "\n"
                     + "\tsidecar persist-store:pnn = " + pnn + "\n"
                     + "\tsidecar persist-store:directory = " + root.resolve("data" + pnn) + "\n"

@@ -26,8 +26,13 @@ import java.util.List;
  * run alternates between them {@code --repeats} times, so that both see the same host; a summary
  * gives each one's medians and their ratio.
  *
- * <p>Usage: {@code scripts/bench.sh StoreLoopbackBenchmark [--compare=DIST] [--repeats=N]
- * [--modes=spread,leader,follower] [SECONDS [WARMUP [CLIENTS...]]]} (default 20 s per run, 180 s
+ * <p>{@code --set=NAME=VALUE} adds a persist-store option to the first cluster's smb.conf,
+ * {@code --compare-set=NAME=VALUE} to the second's (which then runs the same distribution unless
+ * {@code --compare} names another): the same build compared with two settings.
+ *
+ * <p>Usage: {@code scripts/bench.sh StoreLoopbackBenchmark [--compare=DIST] [--set=NAME=VALUE]...
+ * [--compare-set=NAME=VALUE]... [--repeats=N] [--modes=spread,leader,follower] [SECONDS [WARMUP
+ * [CLIENTS...]]]} (default 20 s per run, 180 s
  * of warm-up at 256 clients, then 8, 24 and 64 clients, one repeat).
  */
 public final class StoreLoopbackBenchmark {
@@ -39,12 +44,18 @@ public final class StoreLoopbackBenchmark {
 
     public static void main(String[] args) throws Exception {
         Path compare = null;
+        List<String> setA = new ArrayList<>();
+        List<String> setB = new ArrayList<>();
         int repeats = 1;
         List<String> modes = List.of("spread", "leader", "follower");
         List<String> positional = new ArrayList<>();
         for (String a : args) {
             if (a.startsWith("--compare=")) {
                 compare = Path.of(a.substring("--compare=".length())).toAbsolutePath();
+            } else if (a.startsWith("--set=")) {
+                setA.add(option(a.substring("--set=".length())));
+            } else if (a.startsWith("--compare-set=")) {
+                setB.add(option(a.substring("--compare-set=".length())));
             } else if (a.startsWith("--repeats=")) {
                 repeats = Integer.parseInt(a.substring("--repeats=".length()));
             } else if (a.startsWith("--modes=")) {
@@ -58,12 +69,15 @@ public final class StoreLoopbackBenchmark {
         List<Integer> counts = positional.size() > 2
                 ? positional.subList(2, positional.size()).stream().map(Integer::parseInt).toList() : List.of(8, 24, 64);
         Path dist = Path.of(System.getProperty("sidecars.dist", "packaging/target/dist")).toAbsolutePath();
+        if (compare == null && !setB.isEmpty()) {
+            compare = dist;
+        }
         Path root = Files.createTempDirectory("store-loopback");
         List<LoopbackCluster> clusters = new ArrayList<>();
         try {
-            clusters.add(LoopbackCluster.start("A", dist, root.resolve("a"), "127.0.0"));
+            clusters.add(LoopbackCluster.start("A", dist, root.resolve("a"), "127.0.0", setA));
             if (compare != null) {
-                clusters.add(LoopbackCluster.start("B", compare, root.resolve("b"), "127.0.1"));
+                clusters.add(LoopbackCluster.start("B", compare, root.resolve("b"), "127.0.1", setB));
             }
             for (LoopbackCluster c : clusters) {
                 c.awaitLeader(Duration.ofMinutes(2));
@@ -99,7 +113,7 @@ public final class StoreLoopbackBenchmark {
                     + "(entries/s their writers sent, updates per entry, mean ms the oldest update of an entry waited "
                     + "for it, mean ms from an entry going out to its answer)");
             if (clusters.size() > 1) {
-                summary(rows, counts, modes, dist, compare);
+                summary(rows, counts, modes, dist + " " + setA, compare + " " + setB);
             }
         } finally {
             for (LoopbackCluster c : clusters) {
@@ -109,8 +123,18 @@ public final class StoreLoopbackBenchmark {
         }
     }
 
+    /** "name=value" as an smb.conf line's "name = value". */
+    private static String option(String nameValue) {
+        int eq = nameValue.indexOf('=');
+        if (eq < 1) {
+            throw new IllegalArgumentException("'" + nameValue + "': an option is NAME=VALUE (persist-store's, e.g. "
+                    + "'batch linger=300')");
+        }
+        return nameValue.substring(0, eq).trim() + " = " + nameValue.substring(eq + 1).trim();
+    }
+
     /** Each cluster's medians per load, and B's over A's. */
-    private static void summary(List<Row> rows, List<Integer> counts, List<String> modes, Path a, Path b) {
+    private static void summary(List<Row> rows, List<Integer> counts, List<String> modes, String a, String b) {
         System.out.println();
         System.out.println("medians over the repeats; A = " + a + ", B = " + b);
         System.out.printf("%-9s %7s %11s %11s %7s %8s %8s %7s %8s %8s %7s%n", "entry", "clients", "A updates/s",

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -43,6 +45,11 @@ final class ShardWriter {
     private final Supplier<Throwable> late;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private int inFlight;
+    private final long lingerNanos;
+    private final ScheduledExecutorService timer;
+    /** While lingering, the queue length at which the next entry goes out anyway (0: not lingering). */
+    private int lingerFor;
+    private long lingers;
     private volatile GroupCommitObserver observer = GroupCommitObserver.NONE;
 
     /**
@@ -52,11 +59,25 @@ final class ShardWriter {
      */
     ShardWriter(Proposer propose, int batchMax, int inFlightMax, Duration maxWait,
                 Supplier<Throwable> late) {
+        this(propose, batchMax, inFlightMax, maxWait, late, Duration.ZERO, null);
+    }
+
+    /**
+     * @param linger how long the next entry is held once an entry is answered (not merely
+     *     taken), unless as many updates as that entry carried are queued sooner: its callers get
+     *     their results first, and what they send next can join the entry instead of waiting a
+     *     round for the one after (zero: the next entry goes out at once)
+     * @param timer ends a linger; unused when {@code linger} is zero
+     */
+    ShardWriter(Proposer propose, int batchMax, int inFlightMax, Duration maxWait,
+                Supplier<Throwable> late, Duration linger, ScheduledExecutorService timer) {
         this.propose = propose;
         this.batchMax = batchMax;
         this.inFlightMax = inFlightMax;
         this.maxWaitNanos = maxWait.toNanos();
         this.late = late;
+        this.lingerNanos = linger.toNanos();
+        this.timer = timer;
     }
 
     CompletableFuture<UpdateResult> submit(Update update) {
@@ -81,9 +102,10 @@ final class ShardWriter {
             List<Pending> batch;
             List<Pending> stale = new ArrayList<>(0);
             synchronized (this) {
-                if (inFlight >= inFlightMax || queue.isEmpty()) {
+                if (inFlight >= inFlightMax || queue.isEmpty() || queue.size() < lingerFor) {
                     return;
                 }
+                lingerFor = 0;
                 long now = System.nanoTime();
                 batch = new ArrayList<>(Math.min(queue.size(), batchMax));
                 while (!queue.isEmpty() && batch.size() < batchMax) {
@@ -126,10 +148,33 @@ final class ShardWriter {
         // replies then overlap the next round instead of delaying it.
         reply.whenComplete((bytes, error) -> {
             long round = System.nanoTime() - sent;
+            if (lingerNanos > 0 && error == null && out.compareAndSet(false, true)) {
+                long linger;
+                synchronized (this) {
+                    inFlight--;
+                    lingerFor = Math.min(batch.size(), batchMax);
+                    linger = ++lingers;
+                }
+                seen.answered(round);
+                complete(batch, bytes, null);
+                timer.schedule(() -> lingerOver(linger), lingerNanos, TimeUnit.NANOSECONDS);
+                drain();
+                return;
+            }
             taken.run();
             seen.answered(round);
             complete(batch, bytes, error);
         });
+    }
+
+    private void lingerOver(long linger) {
+        synchronized (this) {
+            if (linger != lingers) {
+                return;
+            }
+            lingerFor = 0;
+        }
+        drain();
     }
 
     private static void complete(List<Pending> batch, byte[] bytes, Throwable error) {

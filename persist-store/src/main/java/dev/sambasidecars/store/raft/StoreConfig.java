@@ -23,10 +23,12 @@ import org.apache.ratis.grpc.GrpcTlsConfig;
  * @param snapshotEvery log entries between automatic snapshots
  * @param segmentBytes the size at which a log segment is closed and a new one begun (only closed
  *     segments are purged once a snapshot covers them)
+ * @param linger how long a leader holds its next entry once one is answered, for the updates of
+ *     that entry's callers to come back and join it (zero: it goes out at once)
  */
 public record StoreConfig(String name, int thisNode, Map<Integer, InetSocketAddress> nodes, int shards, int replicas,
                           Path directory, GrpcTlsConfig tls, int maxRecord, Duration writeTimeout, int batchMax,
-                          int inFlightMax, long snapshotEvery, long segmentBytes) {
+                          int inFlightMax, long snapshotEvery, long segmentBytes, Duration linger) {
 
     /** Log segments of 16 MiB. */
     public static final long SEGMENT_BYTES = 16L << 20;
@@ -35,7 +37,14 @@ public record StoreConfig(String name, int thisNode, Map<Integer, InetSocketAddr
                        Path directory, GrpcTlsConfig tls, int maxRecord, Duration writeTimeout, int batchMax,
                        int inFlightMax, long snapshotEvery) {
         this(name, thisNode, nodes, shards, replicas, directory, tls, maxRecord, writeTimeout, batchMax, inFlightMax,
-                snapshotEvery, SEGMENT_BYTES);
+                snapshotEvery, SEGMENT_BYTES, Duration.ZERO);
+    }
+
+    public StoreConfig(String name, int thisNode, Map<Integer, InetSocketAddress> nodes, int shards, int replicas,
+                       Path directory, GrpcTlsConfig tls, int maxRecord, Duration writeTimeout, int batchMax,
+                       int inFlightMax, long snapshotEvery, long segmentBytes) {
+        this(name, thisNode, nodes, shards, replicas, directory, tls, maxRecord, writeTimeout, batchMax, inFlightMax,
+                snapshotEvery, segmentBytes, Duration.ZERO);
     }
 
     public StoreConfig {

@@ -137,7 +137,8 @@ public final class StoreNode implements AutoCloseable {
             int shard = s;
             writers.add(new ShardWriter((cmd, taken) -> bounded(shard, propose(shard, cmd, taken)), config.batchMax(),
                     config.inFlightMax(), config.writeTimeout(), () -> new StoreUnavailableException(shard, "shard " + shard
-                            + " is unavailable: no answer within " + config.writeTimeout().toMillis() + " ms", null)));
+                            + " is unavailable: no answer within " + config.writeTimeout().toMillis() + " ms", null),
+                    config.linger(), timers));
         }
     }
 

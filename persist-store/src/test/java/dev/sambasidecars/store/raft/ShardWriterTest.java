@@ -16,6 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
@@ -111,6 +114,46 @@ class ShardWriterTest {
         assertTrue(waits.get(0) < waits.get(1));
         pending.get(1).completeExceptionally(new IOException("no majority"));
         assertEquals(2, rounds.size(), "a failed entry is answered too");
+    }
+
+    /**
+     * With a linger, an answered entry's callers get their results before the next entry goes
+     * out, and it waits for as many updates as the answered one carried, or for the linger.
+     */
+    @Test
+    void aLingeringWriterHoldsTheNextEntryForTheAnsweredCallers() throws Exception {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        try {
+            ShardWriter w = new ShardWriter(this::propose, 10, 1, Duration.ofMinutes(5),
+                    () -> new TimeoutException("late"), Duration.ofMillis(200), timer);
+            CompletableFuture<UpdateResult> a = w.submit(update(0));
+            w.submit(update(1));
+            w.submit(update(2));
+            commit(0);
+            assertEquals(2, proposed.size(), "an answer with 2 queued and 1 answered sends at once");
+            assertTrue(a.isDone());
+            commit(1);
+            assertEquals(2, proposed.size(), "the entry of 2 was answered and nothing is queued");
+            w.submit(update(3));
+            assertEquals(2, proposed.size(), "1 of the 2 answered callers is back: still held");
+            w.submit(update(4));
+            assertEquals(3, proposed.size(), "both are back: it goes out");
+            assertEquals(List.of(update(3), update(4)), proposed.get(2).getBatch().getUpdatesList());
+            commit(2);
+            long t0 = System.nanoTime();
+            w.submit(update(5));
+            assertEquals(3, proposed.size(), "held for the second caller");
+            while (proposed.size() < 4 && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30)) {
+                Thread.sleep(5);
+            }
+            assertEquals(4, proposed.size(), "the linger ended and the one update went out");
+            assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(200), "not before the linger");
+            pending.get(3).completeExceptionally(new IOException("no majority"));
+            w.submit(update(6));
+            assertEquals(5, proposed.size(), "no linger after a failed entry");
+        } finally {
+            timer.shutdownNow();
+        }
     }
 
     @Test
