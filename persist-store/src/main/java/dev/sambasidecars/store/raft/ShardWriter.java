@@ -144,8 +144,9 @@ final class ShardWriter {
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
-        // The next entry goes out before this one's results are handed back: those callers'
-        // replies then overlap the next round instead of delaying it.
+        // Without a linger, the next entry goes out before this one's results are handed back:
+        // those callers' replies then overlap the next round instead of delaying it. With one,
+        // an answered entry's results go first and the next entry waits for its callers.
         reply.whenComplete((bytes, error) -> {
             long round = System.nanoTime() - sent;
             if (lingerNanos > 0 && error == null && out.compareAndSet(false, true)) {
