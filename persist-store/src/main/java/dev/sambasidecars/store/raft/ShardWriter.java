@@ -150,22 +150,27 @@ final class ShardWriter {
         reply.whenComplete((bytes, error) -> {
             long round = System.nanoTime() - sent;
             if (lingerNanos > 0 && error == null && out.compareAndSet(false, true)) {
-                long linger;
-                synchronized (this) {
-                    inFlight--;
-                    lingerFor = Math.min(batch.size(), batchMax);
-                    linger = ++lingers;
-                }
                 seen.answered(round);
-                complete(batch, bytes, null);
-                timer.schedule(() -> lingerOver(linger), lingerNanos, TimeUnit.NANOSECONDS);
-                drain();
+                lingerAfter(batch, bytes);
                 return;
             }
             taken.run();
             seen.answered(round);
             complete(batch, bytes, error);
         });
+    }
+
+    /** Hands an answered entry's results back, then holds the next entry for its callers (see the constructor). */
+    private void lingerAfter(List<Pending> batch, byte[] bytes) {
+        long linger;
+        synchronized (this) {
+            inFlight--;
+            lingerFor = batch.size();
+            linger = ++lingers;
+        }
+        complete(batch, bytes, null);
+        timer.schedule(() -> lingerOver(linger), lingerNanos, TimeUnit.NANOSECONDS);
+        drain();
     }
 
     private void lingerOver(long linger) {
