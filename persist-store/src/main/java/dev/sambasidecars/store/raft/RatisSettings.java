@@ -63,6 +63,14 @@ final class RatisSettings {
 
     static Parameters parameters(StoreConfig config) {
         Parameters params = new Parameters();
+        // Ratis's handlers on its server port hand their work on at once (appends, reads, client
+        // and admin requests return futures; a vote's fsync and a snapshot chunk's write are rare
+        // and short), so they run on the event loop that read them. Without this, every append a
+        // follower received went through gRPC's executor first: one thread wake-up more per
+        // append. Side by side on three loopback stores (three alternating pairs of runs through
+        // the leader's node, 8 clients): 13.8-13.9 context switches per write against 14.6-14.9,
+        // 2,218-2,604 against 1,830-2,123 writes/s.
+        GrpcConfigKeys.Server.setServicesCustomizer(params, (builder, types) -> builder.directExecutor());
         if (config.tls() != null) {
             GrpcConfigKeys.Server.setTlsConf(params, config.tls());
             GrpcConfigKeys.Admin.setTlsConf(params, config.tls());
