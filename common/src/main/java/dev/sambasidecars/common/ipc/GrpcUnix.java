@@ -42,12 +42,13 @@ public final class GrpcUnix {
     /** A running gRPC server on a unix socket; closing it stops the server and its threads. */
     public static final class UnixServer implements AutoCloseable {
         private final Server server;
-        private final EventLoopGroup group;
+        /** The server's own event loops, shut down with it; null where it runs on shared ones. */
+        private final EventLoopGroup ownGroup;
         private final Path path;
 
-        UnixServer(Server server, EventLoopGroup group, Path path) {
+        UnixServer(Server server, EventLoopGroup ownGroup, Path path) {
             this.server = server;
-            this.group = group;
+            this.ownGroup = ownGroup;
             this.path = path;
         }
 
@@ -66,7 +67,9 @@ public final class GrpcUnix {
             if (!server.awaitTermination(waitMs, TimeUnit.MILLISECONDS)) {
                 server.shutdownNow().awaitTermination(1, TimeUnit.SECONDS);
             }
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            if (ownGroup != null) {
+                ownGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            }
             try {
                 Files.deleteIfExists(path);
             } catch (IOException e) {
@@ -97,8 +100,20 @@ public final class GrpcUnix {
      */
     public static UnixServer serve(Path path, PeerCredentialPolicy policy, MeterRegistry registry, String module,
                                    List<BindableService> services, boolean inline) throws IOException {
+        return serve(path, policy, registry, module, services, inline, null);
+    }
+
+    /**
+     * As {@link #serve(Path, PeerCredentialPolicy, MeterRegistry, String, List, boolean)}, on the
+     * given epoll event loops (which the caller shuts down, after the server), or on two of its
+     * own where {@code shared} is null.
+     */
+    public static UnixServer serve(Path path, PeerCredentialPolicy policy, MeterRegistry registry, String module,
+                                   List<BindableService> services, boolean inline, EventLoopGroup shared)
+            throws IOException {
         SocketFiles.prepare(path);
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
+        EventLoopGroup own = shared == null ? new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory()) : null;
+        EventLoopGroup group = shared == null ? own : shared;
         String socket = path.getFileName().toString();
         String name = Metrics.name(module, "ipc.connections");
         Counter accepted = Counter.builder(name).tag("socket", socket).tag("outcome", "accepted").register(registry);
@@ -122,11 +137,13 @@ public final class GrpcUnix {
         try {
             server = b.build().start();
         } catch (IOException e) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            if (own != null) {
+                own.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            }
             throw new IOException("cannot serve gRPC on " + path + ": " + e.getMessage(), e);
         }
         SocketFiles.openToPolicy(path);
-        return new UnixServer(server, group, path);
+        return new UnixServer(server, own, path);
     }
 
     /** A channel to a gRPC server on {@code path}; close it with {@code shutdown()}. */

@@ -17,6 +17,10 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -46,9 +50,11 @@ class GrpcUnixTest {
     /** A stand-in daemon whose answers show that the call really reached this object. */
     static final class InfoService extends DaemonGrpc.DaemonImplBase {
         final AtomicInteger calls = new AtomicInteger();
+        volatile Thread lastThread;
 
         @Override
         public void getInfo(GetInfoRequest request, StreamObserver<DaemonInfo> response) {
+            lastThread = Thread.currentThread();
             int n = calls.incrementAndGet();
             response.onNext(DaemonInfo.newBuilder()
                     .setModule("witness")
@@ -141,6 +147,34 @@ class GrpcUnixTest {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
                 () -> stub(sock).withDeadlineAfter(5, TimeUnit.SECONDS).getInfo(GetInfoRequest.getDefaultInstance()));
         assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
+    }
+
+    @Test
+    void aServerOnSharedEventLoopsRunsItsInlineHandlersThereAndLeavesThemRunningWhenItStops() throws Exception {
+        EventLoopGroup shared = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        try {
+            Path first = dir.resolve("first.sock");
+            server = GrpcUnix.serve(first, PeerCredentialPolicy.ownerOnly(), registry, "witness", List.of(service), true,
+                    shared);
+            stub(first).getInfo(GetInfoRequest.getDefaultInstance());
+            EventExecutor loop = shared.next();
+            assertTrue(loop.inEventLoop(service.lastThread), "handled on " + service.lastThread);
+
+            server.stop(Duration.ofSeconds(5));
+            assertFalse(shared.isShuttingDown(), "the shared loops belong to the caller");
+
+            Path second = dir.resolve("second.sock");
+            server = GrpcUnix.serve(second, PeerCredentialPolicy.ownerOnly(), registry, "witness", List.of(service), true,
+                    shared);
+            assertEquals(2, stub(second).getInfo(GetInfoRequest.getDefaultInstance()).getStartedUnixMs());
+            assertTrue(loop.inEventLoop(service.lastThread), "handled on " + service.lastThread);
+        } finally {
+            if (server != null) {
+                server.close();
+                server = null;
+            }
+            shared.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+        }
     }
 
     @Test

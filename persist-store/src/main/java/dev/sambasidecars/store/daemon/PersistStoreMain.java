@@ -78,7 +78,10 @@ public final class PersistStoreMain extends DaemonCommand {
                     + " with its data in " + config.directory() + ": " + e.getMessage(), e);
         }
         ctx.lifecycle().onStop("Raft server", grace -> node.close());
-        StorePeers peers = new StorePeers(tls, members.nodes(), cfg.get(m, StoreOptions.PEER_PORT), config.writeTimeout());
+        // Forwarded writes come in on the local API and go out to the leading node (and their
+        // results back) on one thread, with no hand-off between the two.
+        StorePeers peers = new StorePeers(tls, members.nodes(), cfg.get(m, StoreOptions.PEER_PORT), config.writeTimeout(),
+                ctx.networkThread());
         try {
             peers.serve(self, node);
         } catch (IOException e) {

@@ -12,8 +12,13 @@ import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -41,13 +46,24 @@ final class StorePeers implements StoreNode.Forwarder, AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("store-forward-timeouts").factory());
     private final Deadlines deadlines;
+    /** The epoll event loops the server and channels run on; null: gRPC's own. */
+    private final EventLoopGroup loops;
     private Server server;
 
     StorePeers(ClusterTls tls, Map<Integer, InetAddress> nodes, int port, Duration timeout) {
+        this(tls, nodes, port, timeout, null);
+    }
+
+    /**
+     * @param loops epoll event loops for the server and the channels to other nodes (the
+     *     daemon's network thread, which its local API runs on too), or null for gRPC's own
+     */
+    StorePeers(ClusterTls tls, Map<Integer, InetAddress> nodes, int port, Duration timeout, EventLoopGroup loops) {
         this.tls = tls;
         this.nodes = Map.copyOf(nodes);
         this.port = port;
         this.deadlines = new Deadlines(timeout, Duration.ofMillis(20), timer);
+        this.loops = loops;
     }
 
     /** The cluster's nodes now: a node's channel is rebuilt when its address changes. */
@@ -70,8 +86,11 @@ final class StorePeers implements StoreNode.Forwarder, AutoCloseable {
 
     /** Serves forwarded batches on this node's address; handlers never block, so they run on the event loop. */
     void serve(InetAddress self, StoreNode node) throws IOException {
-        server = tls.serverBuilder(new InetSocketAddress(self, port))
-                .directExecutor()
+        NettyServerBuilder b = tls.serverBuilder(new InetSocketAddress(self, port));
+        if (loops != null) {
+            b.bossEventLoopGroup(loops).workerEventLoopGroup(loops).channelType(EpollServerSocketChannel.class);
+        }
+        server = b.directExecutor()
                 .addService(new StorePeerGrpc.StorePeerImplBase() {
                     @Override
                     public StreamObserver<ForwardRequest> forward(StreamObserver<ForwardReply> replies) {
@@ -94,7 +113,11 @@ final class StorePeers implements StoreNode.Forwarder, AutoCloseable {
             return CompletableFuture.completedFuture(null);
         }
         Link link = links.computeIfAbsent(leader, pnn -> {
-            ManagedChannel ch = tls.channelBuilder(address, port).directExecutor().build();
+            NettyChannelBuilder b = tls.channelBuilder(address, port).directExecutor();
+            if (loops != null) {
+                b.eventLoopGroup(loops).channelType(EpollSocketChannel.class);
+            }
+            ManagedChannel ch = b.build();
             channels.put(pnn, ch);
             return new Link(StorePeerGrpc.newStub(ch));
         });

@@ -20,6 +20,9 @@ import dev.sambasidecars.store.v1.PersistentOpen;
 import dev.sambasidecars.store.v1.Status;
 import dev.sambasidecars.store.v1.Update;
 import dev.sambasidecars.store.v1.Write;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -127,6 +130,32 @@ class StorePeersTest {
         java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
         assertNull(sending.forward(0, 5, batch(0, 1), () -> queued.set(true)).get(30, TimeUnit.SECONDS));
         assertTrue(!queued.get(), "not taken, not queued");
+    }
+
+    /**
+     * On the daemon's network thread (the loops its local API runs on too), the sender hears of
+     * the leading node's progress on that thread, so what it does next (send the next batch,
+     * answer its local caller) needs no hand-off to another.
+     */
+    @Test
+    void onGivenEventLoopsForwardingWorksAndTheSenderIsToldOnThem() throws Exception {
+        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        int onLoopsPort = freePort();
+        try (StorePeers server = new StorePeers(tls, Map.of(0, LOOPBACK), onLoopsPort, Duration.ofSeconds(10), loops);
+             StorePeers client = new StorePeers(tls, Map.of(0, LOOPBACK), onLoopsPort, Duration.ofSeconds(10), loops)) {
+            server.serve(LOOPBACK, node);
+            for (int i = 0; i < 5; i++) {
+                CompletableFuture<Boolean> queuedOnLoop = new CompletableFuture<>();
+                CompletableFuture<BatchResult> sent = client.forward(0, 0, batch(500 + i * 2, 2),
+                        () -> queuedOnLoop.complete(loops.next().inEventLoop()));
+                assertEquals(2, sent.get(30, TimeUnit.SECONDS).getResultsCount());
+                assertTrue(queuedOnLoop.get(30, TimeUnit.SECONDS), "batch " + i + ": told it was queued off the loops");
+            }
+            var got = new RecordStore(node).get(StoreLoad.key(3, 509)).get(30, TimeUnit.SECONDS);
+            assertEquals(509, PersistentOpen.parseFrom(got.getRecord().getValue()).getAppInstanceVersionLow());
+        } finally {
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+        }
     }
 
     @Test
