@@ -80,7 +80,7 @@ public final class PersistStoreMain extends DaemonCommand {
         ctx.lifecycle().onStop("Raft server", grace -> node.close());
         // Forwarded writes come in on the local API and go out to the leading node (and their
         // results back) on one thread, with no hand-off between the two.
-        StorePeers peers = new StorePeers(tls, members.nodes(), cfg.get(m, StoreOptions.PEER_PORT), config.writeTimeout(),
+        StorePeers peers = new StorePeers(tls, members.nodes(), cfg.get(m, StoreOptions.PEER_PORT), node.deadlines(),
                 ctx.networkThread());
         try {
             peers.serve(self, node);

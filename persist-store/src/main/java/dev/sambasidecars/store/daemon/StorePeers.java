@@ -22,13 +22,10 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -43,26 +40,27 @@ final class StorePeers implements StoreNode.Forwarder, AutoCloseable {
     private final int port;
     private final Map<Integer, Link> links = new ConcurrentHashMap<>();
     private final Map<Integer, ManagedChannel> channels = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("store-forward-timeouts").factory());
+    /** The node's write timeout (its own, so that no second timer thread sweeps the same deadlines). */
     private final Deadlines deadlines;
     /** The epoll event loops the server and channels run on; null: gRPC's own. */
     private final EventLoopGroup loops;
     private Server server;
 
-    StorePeers(ClusterTls tls, Map<Integer, InetAddress> nodes, int port, Duration timeout) {
-        this(tls, nodes, port, timeout, null);
+    StorePeers(ClusterTls tls, Map<Integer, InetAddress> nodes, int port, Deadlines deadlines) {
+        this(tls, nodes, port, deadlines, null);
     }
 
     /**
+     * @param deadlines bounds each forwarded batch's wait for its answer (the node's write timeout,
+     *     {@link StoreNode#deadlines()}); closed by its owner, not here
      * @param loops epoll event loops for the server and the channels to other nodes (the
      *     daemon's network thread, which its local API runs on too), or null for gRPC's own
      */
-    StorePeers(ClusterTls tls, Map<Integer, InetAddress> nodes, int port, Duration timeout, EventLoopGroup loops) {
+    StorePeers(ClusterTls tls, Map<Integer, InetAddress> nodes, int port, Deadlines deadlines, EventLoopGroup loops) {
         this.tls = tls;
         this.nodes = Map.copyOf(nodes);
         this.port = port;
-        this.deadlines = new Deadlines(timeout, Duration.ofMillis(20), timer);
+        this.deadlines = deadlines;
         this.loops = loops;
     }
 
@@ -287,8 +285,6 @@ final class StorePeers implements StoreNode.Forwarder, AutoCloseable {
 
     @Override
     public void close() {
-        deadlines.close();
-        timer.shutdownNow();
         if (server != null) {
             server.shutdownNow();
         }

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
@@ -11,6 +12,7 @@ import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
@@ -58,7 +60,7 @@ final class ShardClients implements AutoCloseable {
 
     private CompletableFuture<byte[]> write(int shard, Message m, boolean again) {
         RaftClient c = clients.get(shard);
-        return c.async().send(m).thenApply(StoreNode::content).exceptionallyCompose(e -> {
+        return c.async().send(m).thenApply(ShardClients::content).exceptionallyCompose(e -> {
             if (renewIfStale(shard, c, e) && again) {
                 return write(shard, m, false);
             }
@@ -135,5 +137,13 @@ final class ShardClients implements AutoCloseable {
         for (RaftClient c : clients) {
             c.close();
         }
+    }
+
+    /** A reply's content; a failed reply's exception, thrown. */
+    static byte[] content(RaftClientReply reply) {
+        if (!reply.isSuccess()) {
+            throw new CompletionException(reply.getException());
+        }
+        return reply.getMessage().getContent().toByteArray();
     }
 }

@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,9 +37,7 @@ import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.Message;
-import org.apache.ratis.protocol.RaftClientAsynchronousProtocol;
 import org.apache.ratis.protocol.RaftClientReply;
-import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -67,7 +64,6 @@ public final class StoreNode implements AutoCloseable {
     private final Map<Integer, ShardStateMachine> machines = new ConcurrentHashMap<>();
     private final List<RaftGroup> groups = new ArrayList<>();
     private final ShardClients clients;
-    private final List<ShardWriter> writers = new ArrayList<>();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("store-expiry").factory());
     private final AtomicLong expired = new AtomicLong();
@@ -75,12 +71,11 @@ public final class StoreNode implements AutoCloseable {
     private final AtomicLong localCalls = new AtomicLong();
     private int quarantined;
     private final ShardPlacement placement;
-    private volatile Forwarder forwarder;
-    private final AtomicLong forwarded = new AtomicLong();
     private int corruptSegments;
     private final RaftProperties props;
     private final Parameters params;
     private final Deadlines deadlines;
+    private final ShardWrites writes;
 
     private StoreNode(StoreConfig config) throws IOException {
         this.config = config;
@@ -121,6 +116,7 @@ public final class StoreNode implements AutoCloseable {
         this.params = params;
         this.clients = new ShardClients(this, config, props, params);
         this.deadlines = new Deadlines(config.writeTimeout(), Duration.ofMillis(20), timers);
+        this.writes = new ShardWrites(this, config, clients, deadlines);
     }
 
     /**
@@ -134,11 +130,7 @@ public final class StoreNode implements AutoCloseable {
                 groups.set(s, d.getGroup());
             }
             clients.add(groups.get(s));
-            int shard = s;
-            writers.add(new ShardWriter((cmd, taken) -> bounded(shard, propose(shard, cmd, taken)), config.batchMax(),
-                    config.inFlightMax(), config.writeTimeout(), () -> new StoreUnavailableException(shard, "shard " + shard
-                            + " is unavailable: no answer within " + config.writeTimeout().toMillis() + " ms", null),
-                    config.linger(), timers));
+            writes.addShard(timers);
         }
     }
 
@@ -234,6 +226,15 @@ public final class StoreNode implements AutoCloseable {
         return RunningShards.probe(props, params, others, groups.get(0).getGroupId(), shardOfGroup.keySet());
     }
 
+    /**
+     * The node's write timeout: every future bound to it fails with a TimeoutException once it
+     * has waited {@code write timeout}. One sweep on the node's timer thread serves all of them,
+     * the node's own writes and those it forwards to another node alike.
+     */
+    public Deadlines deadlines() {
+        return deadlines;
+    }
+
     /** Replicas found with a corrupt log segment at this start (each logged, naming the file and the byte). */
     public int corruptSegments() {
         return corruptSegments;
@@ -268,48 +269,7 @@ public final class StoreNode implements AutoCloseable {
 
     /** Where batches for shards led elsewhere go; without one they go through the shard's Raft client. */
     public void forwarder(Forwarder f) {
-        forwarder = f;
-    }
-
-    /**
-     * Sends one log entry to the shard. Where this node's replica leads, the entry goes straight
-     * to it (no RPC, no TLS to itself). Where another node leads, a batch goes to that node
-     * ({@link Forwarder}), whose own writer commits it together with everything else it has for
-     * the shard; {@code taken} runs once that node has queued it. A replica that turns out not
-     * to lead, or not yet, refuses before appending anything, and the entry then goes through the
-     * shard's Raft client, which finds the leader and retries under one call id (the retry cache
-     * keeps it from applying twice).
-     */
-    private CompletableFuture<byte[]> propose(int shard, Command command, Runnable taken) {
-        Message m = Message.valueOf(command.toByteString().asReadOnlyByteBuffer());
-        RaftServer.Division d = division(shard);
-        if (d != null && d.getInfo().isLeaderReady()) {
-            RaftClientRequest req = RaftClientRequest.newBuilder().setClientId(localClient)
-                    .setServerId(d.getId()).setGroupId(d.getGroup().getGroupId())
-                    .setCallId(localCalls.incrementAndGet()).setMessage(m)
-                    .setType(RaftClientRequest.writeRequestType()).build();
-            CompletableFuture<RaftClientReply> local;
-            try {
-                // The division itself takes the request on this thread. Through the server, Ratis
-                // hands it to a client-pool thread and blocks this one until that has appended it:
-                // two thread wake-ups more per entry, on a machine where wake-ups are most of a
-                // round's CPU.
-                local = d instanceof RaftClientAsynchronousProtocol direct ? direct.submitClientRequestAsync(req)
-                        : server.submitClientRequestAsync(req);
-            } catch (IOException e) {
-                local = CompletableFuture.failedFuture(e);
-            }
-            return local.thenCompose(r -> r.getNotLeaderException() != null || r.getLeaderNotReadyException() != null
-                    ? clients.write(shard, m) : CompletableFuture.completedFuture(content(r)));
-        }
-        Forwarder f = forwarder;
-        RaftPeerId leader = d == null ? null : d.getInfo().getLeaderId();
-        if (f != null && leader != null && command.hasBatch() && pnnOf(leader) != config.thisNode()) {
-            forwarded.addAndGet(command.getBatch().getUpdatesCount());
-            return f.forward(pnnOf(leader), shard, command.getBatch(), taken)
-                    .thenCompose(r -> r == null ? clients.write(shard, m) : CompletableFuture.completedFuture(r.toByteArray()));
-        }
-        return clients.write(shard, m);
+        writes.forwarder(f);
     }
 
     /**
@@ -318,36 +278,17 @@ public final class StoreNode implements AutoCloseable {
      * the shard.
      */
     public CompletableFuture<BatchResult> acceptForwarded(int shard, Batch batch) {
-        RaftServer.Division d = shard >= 0 && shard < writers.size() ? division(shard) : null;
-        if (d == null || !d.getInfo().isLeaderReady()) {
-            return null;
-        }
-        List<CompletableFuture<UpdateResult>> parts = new ArrayList<>(batch.getUpdatesCount());
-        for (Update u : batch.getUpdatesList()) {
-            parts.add(writers.get(shard).submit(u));
-        }
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            BatchResult.Builder b = BatchResult.newBuilder();
-            parts.forEach(p -> b.addResults(p.join()));
-            return b.build();
-        });
+        return writes.acceptForwarded(shard, batch);
     }
 
     /** Where this node's shard writers report their group commit (entries, waits, rounds). */
     public void observer(GroupCommitObserver o) {
-        writers.forEach(w -> w.observer(o));
+        writes.observer(o);
     }
 
     /** Updates this node sent on to the shard's leader node. */
     public long forwarded() {
-        return forwarded.get();
-    }
-
-    static byte[] content(RaftClientReply reply) {
-        if (!reply.isSuccess()) {
-            throw new CompletionException(reply.getException());
-        }
-        return reply.getMessage().getContent().toByteArray();
+        return writes.forwarded();
     }
 
     public Shards shards() {
@@ -364,23 +305,13 @@ public final class StoreNode implements AutoCloseable {
 
     /** Commits one update (all its keys in one shard) once a majority of the shard's replicas has it. */
     public CompletableFuture<UpdateResult> update(int shard, Update update) {
-        return writers.get(shard).submit(update);
+        return writes.update(shard, update);
     }
 
     /** Answers a query on one shard after a read index: never older than any acknowledged write. */
     public CompletableFuture<ByteString> query(int shard, Query query) {
         Message m = Message.valueOf(query.toByteString().asReadOnlyByteBuffer());
-        return bounded(shard, clients.read(shard, m, System.nanoTime() + config.writeTimeout().toNanos()));
-    }
-
-    private <T> CompletableFuture<T> bounded(int shard, CompletableFuture<T> f) {
-        return deadlines.bound(f).exceptionallyCompose(e -> {
-            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            String why = cause instanceof TimeoutException ? "no answer within " + config.writeTimeout().toMillis() + " ms"
-                    : String.valueOf(cause.getMessage());
-            return CompletableFuture.failedFuture(new StoreUnavailableException(shard,
-                    "shard " + shard + " is unavailable: " + why, cause));
-        });
+        return writes.bounded(shard, clients.read(shard, m, System.nanoTime() + config.writeTimeout().toNanos()));
     }
 
     /** The shards this node holds a replica of. */
@@ -429,7 +360,7 @@ public final class StoreNode implements AutoCloseable {
 
     /** Updates waiting in this node's shard writers for their next log entry. */
     public int queued() {
-        return writers.stream().mapToInt(ShardWriter::queued).sum();
+        return writes.queued();
     }
 
     public long expired() {
@@ -446,7 +377,7 @@ public final class StoreNode implements AutoCloseable {
         placement.members(now);
     }
 
-    /** Leadership changes this node made happen by setting a shard's preferred leader. */
+    /** Leaderships this node handed to a shard's preferred leader (see {@link ShardPlacement}). */
     public long leadershipMoves() {
         return placement.leadershipMoves();
     }
@@ -489,7 +420,7 @@ public final class StoreNode implements AutoCloseable {
             }
             long due = m.nextDeadline();
             if (due != 0 && due <= now) {
-                propose(s, Command.newBuilder().setExpire(Expire.newBuilder().setNowUnixMs(now)).build(), () -> { })
+                writes.propose(s, Command.newBuilder().setExpire(Expire.newBuilder().setNowUnixMs(now)).build(), () -> { })
                         .thenAccept(b -> {
                             try {
                                 expired.addAndGet(dev.sambasidecars.store.v1.ExpireResult.parseFrom(b).getRemovedCount());

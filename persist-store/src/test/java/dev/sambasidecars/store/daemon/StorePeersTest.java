@@ -69,9 +69,9 @@ class StorePeersTest {
             Thread.sleep(50);
         }
         port = freePort();
-        receiving = new StorePeers(tls, Map.of(0, LOOPBACK), port, Duration.ofSeconds(10));
+        receiving = new StorePeers(tls, Map.of(0, LOOPBACK), port, node.deadlines());
         receiving.serve(LOOPBACK, node);
-        sending = new StorePeers(tls, Map.of(0, LOOPBACK), port, Duration.ofSeconds(10));
+        sending = new StorePeers(tls, Map.of(0, LOOPBACK), port, node.deadlines());
     }
 
     @AfterEach
@@ -141,8 +141,8 @@ class StorePeersTest {
     void onGivenEventLoopsForwardingWorksAndTheSenderIsToldOnThem() throws Exception {
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         int onLoopsPort = freePort();
-        try (StorePeers server = new StorePeers(tls, Map.of(0, LOOPBACK), onLoopsPort, Duration.ofSeconds(10), loops);
-             StorePeers client = new StorePeers(tls, Map.of(0, LOOPBACK), onLoopsPort, Duration.ofSeconds(10), loops)) {
+        try (StorePeers server = new StorePeers(tls, Map.of(0, LOOPBACK), onLoopsPort, node.deadlines(), loops);
+             StorePeers client = new StorePeers(tls, Map.of(0, LOOPBACK), onLoopsPort, node.deadlines(), loops)) {
             server.serve(LOOPBACK, node);
             for (int i = 0; i < 5; i++) {
                 CompletableFuture<Boolean> queuedOnLoop = new CompletableFuture<>();
@@ -171,7 +171,7 @@ class StorePeersTest {
         ExecutionException e = assertThrows(ExecutionException.class,
                 () -> sending.forward(0, 0, batch(1, 1), () -> { }).get(30, TimeUnit.SECONDS));
         assertTrue(e.getCause() instanceof io.grpc.StatusRuntimeException, e.toString());
-        receiving = new StorePeers(tls, Map.of(0, LOOPBACK), port, Duration.ofSeconds(10));
+        receiving = new StorePeers(tls, Map.of(0, LOOPBACK), port, node.deadlines());
         receiving.serve(LOOPBACK, node);
         BatchResult again = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -192,7 +192,7 @@ class StorePeersTest {
     @Test
     void aBatchForANodeNobodyListensOnIsAnsweredEveryTimeNeverThrown() throws Exception {
         int closed = freePort();
-        try (StorePeers toNowhere = new StorePeers(tls, Map.of(0, LOOPBACK), closed, Duration.ofSeconds(10))) {
+        try (StorePeers toNowhere = new StorePeers(tls, Map.of(0, LOOPBACK), closed, node.deadlines())) {
             int notSent = 0;
             for (int i = 0; i < 5; i++) {
                 CompletableFuture<BatchResult> f = toNowhere.forward(0, 0, batch(i, 1), () -> { });
