@@ -19,7 +19,7 @@ import java.util.List;
  * so that its connections and path are warm. Each run also reports the host's steal time and how
  * busy its CPUs were (a run with much steal measured a busy host, not the store), the stores' CPU
  * and context switches per update, their group commit, and the flush probe's p50/p99 on the disk
- * the stores write to ({@link FsyncProbe}).
+ * the stores write to and how late its thread wakes ({@link HostProbe}).
  *
  * <p>With {@code --compare=DIST}, a second cluster from another distribution runs on
  * 127.0.1.1-3 beside the first (127.0.0.1-3), both idle but for the run in progress, and every
@@ -88,7 +88,7 @@ public final class StoreLoopbackBenchmark {
                 StoreLoad.run(c.sockets(), 256, 40, Duration.ofSeconds(warmup));
             }
             List<Row> rows = new ArrayList<>();
-            try (FsyncProbe probe = new FsyncProbe(root, Duration.ofMillis(10))) {
+            try (HostProbe probe = new HostProbe(root, Duration.ofMillis(10))) {
                 for (int clients : counts) {
                     for (String mode : modes) {
                         for (int r = 0; r < repeats; r++) {
@@ -100,12 +100,13 @@ public final class StoreLoopbackBenchmark {
                 }
             }
             System.out.println();
-            System.out.printf("%-3s %-9s %7s %9s %8s %8s %8s %10s %10s %7s %5s %7s %6s  %s | %s%n", "", "entry", "clients",
-                    "updates/s", "p50 ms", "p90 ms", "p99 ms", "flush p50", "flush p99", "steal", "busy%", "µs/upd",
+            System.out.printf("%-3s %-9s %7s %9s %8s %8s %8s %10s %10s %9s %7s %5s %7s %6s  %s | %s%n", "", "entry",
+                    "clients", "updates/s", "p50 ms", "p90 ms", "p99 ms", "flush p50", "flush p99", "wake p99", "steal", "busy%", "µs/upd",
                     "cs/upd", LoopbackCluster.GROUP_COMMIT_HEADER, LoopbackCluster.GROUP_COMMIT_HEADER);
             rows.forEach(r -> System.out.println(r.line()));
             System.out.println("3 stores on loopback, 1 shard of 3 replicas, fsync, mutual TLS; an Updates stream per "
-                    + "client; flush: a 4 KiB write and fdatasync every 10 ms on the same disk; steal: the host's, in "
+                    + "client; flush: a 4 KiB write and fdatasync every 10 ms on the same disk; wake p99: how late the probe's thread woke from its pauses (a woken "
+                    + "thread's wait for a CPU); steal: the host's, in "
                     + "ticks of 10 ms summed over both CPUs, during the run; busy%: the host's CPUs busy (not idle, "
                     + "not waiting for I/O, not stolen); µs/upd: CPU the three stores used per acknowledged update; "
                     + "cs/upd: their threads' context switches per acknowledged update (each a thread going to sleep "
@@ -169,7 +170,7 @@ public final class StoreLoopbackBenchmark {
         return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
-    private static Row run(FsyncProbe probe, LoopbackCluster c, String mode, int clients, int seconds)
+    private static Row run(HostProbe probe, LoopbackCluster c, String mode, int clients, int seconds)
             throws Exception {
         List<Path> sockets = switch (mode) {
             case "spread" -> c.sockets();
@@ -184,12 +185,13 @@ public final class StoreLoopbackBenchmark {
         StoreLoad.Result r = StoreLoad.run(sockets, clients, 40, Duration.ofSeconds(seconds));
         LoopbackCluster.Reading after = c.read();
         HostCpu used = HostCpu.now().minus(host);
-        double[] flushes = probe.take();
+        HostProbe.Samples probed = probe.take();
         double storeMicros = after.cpu().minus(before.cpu()).toNanos() / 1e3;
         long switched = after.switches() - before.switches();
-        String line = String.format("%-3s %-9s %7d %9.0f %8.2f %8.2f %8.2f %10.2f %10.2f %7d %5.0f %7.0f %6.1f  %s | %s",
+        String line = String.format("%-3s %-9s %7d %9.0f %8.2f %8.2f %8.2f %10.2f %10.2f %9.2f %7d %5.0f %7.0f %6.1f  %s | %s",
                 c.name(), mode, clients, r.perSecond(), r.percentileMillis(50), r.percentileMillis(90),
-                r.percentileMillis(99), FsyncProbe.percentile(flushes, 50), FsyncProbe.percentile(flushes, 99),
+                r.percentileMillis(99), HostProbe.percentile(probed.flushes(), 50), HostProbe.percentile(probed.flushes(), 99),
+                HostProbe.percentile(probed.wakes(), 99),
                 used.steal(), used.busyPercent(), r.acked() == 0 ? 0 : storeMicros / r.acked(),
                 r.acked() == 0 ? 0 : (double) switched / r.acked(),
                 c.groupCommit(before, after, true, r.seconds()), c.groupCommit(before, after, false, r.seconds()));

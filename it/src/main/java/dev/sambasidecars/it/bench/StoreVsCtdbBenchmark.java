@@ -31,7 +31,8 @@ import java.util.concurrent.Future;
  * client. Values are the same ~330-byte PersistentOpen in both (hex for ctdb's command line).
  * During each run a probe times a small write and flush on the disk the nodes share, every
  * 10 ms: a commit waits until two replicas have flushed its entry there, so that tail is a floor
- * under the p99.
+ * under the p99; and how late its thread wakes from each pause, the wait for a CPU that each
+ * wake-up on a write's path pays.
  *
  * <p>Usage: {@code scripts/bench.sh StoreVsCtdbBenchmark [SECONDS [CLIENTS [MANY_CLIENTS [WARMUP]]]]}
  * (default 20 s, 24 clients, 256, 180 s of persist-store warm-up: three daemon JVMs compiling Ratis,
@@ -42,30 +43,31 @@ public final class StoreVsCtdbBenchmark {
     private StoreVsCtdbBenchmark() {}
 
     record Run(String what, int clients, long ops, double seconds, double p50, double p99, long errors,
-               double[] flushes) {
+               HostProbe.Samples host) {
         double rate() {
             return ops / seconds;
         }
 
         String line() {
-            return String.format("%-44s %7d %9.0f %9.2f %9.2f %7d %9.2f %9.2f", what, clients, rate(), p50, p99, errors,
-                    FsyncProbe.percentile(flushes, 50), FsyncProbe.percentile(flushes, 99));
+            return String.format("%-44s %7d %9.0f %9.2f %9.2f %7d %9.2f %9.2f %9.2f %9.2f", what, clients, rate(), p50, p99,
+                    errors, HostProbe.percentile(host.flushes(), 50), HostProbe.percentile(host.flushes(), 99),
+                    HostProbe.percentile(host.wakes(), 50), HostProbe.percentile(host.wakes(), 99));
         }
 
-        Run flushed(double[] probed) {
-            return new Run(what, clients, ops, seconds, p50, p99, errors, probed);
+        Run probed(HostProbe.Samples samples) {
+            return new Run(what, clients, ops, seconds, p50, p99, errors, samples);
         }
     }
 
-    /** Times each run and, during it, a flush on the disk the nodes write to (see {@link FsyncProbe}). */
+    /** Times each run and, during it, a flush on the disk the nodes write to and a wake-up (see {@link HostProbe}). */
     private interface Measured {
         Run run() throws Exception;
     }
 
-    private static Run probed(FsyncProbe probe, Measured m) throws Exception {
+    private static Run probed(HostProbe probe, Measured m) throws Exception {
         probe.take();
         Run r = m.run();
-        return r.flushed(probe.take());
+        return r.probed(probe.take());
     }
 
     public static void main(String[] args) throws Exception {
@@ -89,7 +91,7 @@ public final class StoreVsCtdbBenchmark {
             ctdb(cluster, "pstore", clients, 3);
 
             List<Run> runs = new ArrayList<>();
-            try (FsyncProbe probe = new FsyncProbe(shared, Duration.ofMillis(10))) {
+            try (HostProbe probe = new HostProbe(shared, Duration.ofMillis(10))) {
                 runs.add(probed(probe, () -> ctdb(cluster, "pstore", clients, seconds)));
                 runs.add(probed(probe, () -> ctdb(cluster, "pfetch", clients, Math.max(5, seconds / 2))));
                 for (StoreLoad.Api api : StoreLoad.Api.values()) {
@@ -103,11 +105,12 @@ public final class StoreVsCtdbBenchmark {
             }
 
             System.out.println();
-            System.out.printf("%-44s %7s %9s %9s %9s %7s %9s %9s%n", "run (3 nodes, 3 replicas, fsync)", "clients",
-                    "updates/s", "p50 ms", "p99 ms", "errors", "flush p50", "flush p99");
+            System.out.printf("%-44s %7s %9s %9s %9s %7s %9s %9s %9s %9s%n", "run (3 nodes, 3 replicas, fsync)", "clients",
+                    "updates/s", "p50 ms", "p99 ms", "errors", "flush p50", "flush p99", "wake p50", "wake p99");
             runs.forEach(r -> System.out.println(r.line()));
             System.out.println("flush: a 4 KiB write and fdatasync every 10 ms on the nodes' disk during the run "
-                    + "(a commit waits for two replicas to flush its entry on this disk)");
+                    + "(a commit waits for two replicas to flush its entry on this disk); wake: how late the probe's "
+                    + "thread woke from each 10 ms pause (how long a woken thread waited for a CPU)");
             double ctdbRate = median(runs.stream().filter(r -> r.what().startsWith("ctdb pstore")).mapToDouble(Run::rate).toArray());
             System.out.println();
             for (StoreLoad.Api api : StoreLoad.Api.values()) {
@@ -130,7 +133,7 @@ public final class StoreVsCtdbBenchmark {
     private static Run store(List<Path> sockets, int clients, int seconds, StoreLoad.Api api) throws InterruptedException {
         StoreLoad.Result r = StoreLoad.run(sockets, clients, 40, Duration.ofSeconds(seconds), api);
         return new Run(storeRun(api), clients, r.acked(), r.seconds(), r.percentileMillis(50), r.percentileMillis(99),
-                r.failed(), new double[0]);
+                r.failed(), null);
     }
 
     private static Run ctdb(SambaCluster cluster, String mode, int clients, int seconds) throws Exception {
@@ -161,8 +164,8 @@ public final class StoreVsCtdbBenchmark {
         double[] sorted = lat.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         String what = mode.equals("pstore") ? "ctdb pstore (1 record per transaction)"
                 : "ctdb pfetch (driving overhead: no transaction)";
-        return new Run(what, clients, sorted.length, seconds, FsyncProbe.percentile(sorted, 50),
-                FsyncProbe.percentile(sorted, 99), errors, new double[0]);
+        return new Run(what, clients, sorted.length, seconds, HostProbe.percentile(sorted, 50),
+                HostProbe.percentile(sorted, 99), errors, null);
     }
 
     private static double median(double[] v) {

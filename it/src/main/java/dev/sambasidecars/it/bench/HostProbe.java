@@ -14,13 +14,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Times a small write and its flush ({@code FileChannel.force(false)}, an fdatasync) on a disk,
- * at a steady pace, for as long as it runs: what a log append's flush costs on that disk at that
- * moment, next to a load that flushes there too. The file is written through once and flushed
- * before the timing starts, so each timed flush writes data only (no block allocation, no file
- * size change), as Ratis's appends into its preallocated segments do.
+ * What the host gives a thread at this moment, next to a load: at a steady pace, for as long as
+ * it runs, it times a small write and its flush ({@code FileChannel.force(false)}, an fdatasync)
+ * on a disk, which is what a log append's flush costs there, and how late its thread wakes from
+ * each pause between flushes, which is how long a thread woken on this host waits for a CPU (a
+ * write's path through the stores is a chain of such wake-ups). The file is written through
+ * once and flushed before the timing starts, so each timed flush writes data only (no block
+ * allocation, no file size change), as Ratis's appends into its preallocated segments do. A
+ * flush's time includes the wake-up after the disk has answered, so a flush tail that the
+ * wake-up tail matches is the CPU's, not the disk's.
  */
-final class FsyncProbe implements AutoCloseable {
+final class HostProbe implements AutoCloseable {
+
+    /** The flush times and wake-up delays, in milliseconds, sorted. */
+    record Samples(double[] flushes, double[] wakes) {
+    }
 
     private static final int BLOCK = 4096;
     private static final int FILE_BYTES = 16 << 20;
@@ -29,12 +37,13 @@ final class FsyncProbe implements AutoCloseable {
     private final FileChannel channel;
     private final long pauseNanos;
     private final Thread thread;
-    private final List<Double> millis = new ArrayList<>();
+    private final List<Double> flushes = new ArrayList<>();
+    private final List<Double> wakes = new ArrayList<>();
     private volatile boolean running = true;
 
     /** Starts flushing in {@code dir} every {@code pause}. */
-    FsyncProbe(Path dir, Duration pause) throws IOException {
-        this.file = Files.createTempFile(dir, "fsync-probe", ".bin");
+    HostProbe(Path dir, Duration pause) throws IOException {
+        this.file = Files.createTempFile(dir, "host-probe", ".bin");
         this.channel = FileChannel.open(file, StandardOpenOption.WRITE);
         this.pauseNanos = pause.toNanos();
         ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
@@ -45,7 +54,7 @@ final class FsyncProbe implements AutoCloseable {
             }
         }
         channel.force(true);
-        this.thread = Thread.ofPlatform().daemon().name("fsync-probe").start(this::run);
+        this.thread = Thread.ofPlatform().daemon().name("host-probe").start(this::run);
     }
 
     private void run() {
@@ -60,12 +69,14 @@ final class FsyncProbe implements AutoCloseable {
                 }
                 long start = System.nanoTime();
                 channel.force(false);
-                double ms = (System.nanoTime() - start) / 1e6;
-                synchronized (millis) {
-                    millis.add(ms);
-                }
+                long flushed = System.nanoTime();
                 at = (at + BLOCK) % FILE_BYTES;
                 LockSupport.parkNanos(pauseNanos);
+                long late = Math.max(0, System.nanoTime() - flushed - pauseNanos);
+                synchronized (this) {
+                    flushes.add((flushed - start) / 1e6);
+                    wakes.add(late / 1e6);
+                }
             }
         } catch (IOException e) {
             if (running) {
@@ -74,13 +85,16 @@ final class FsyncProbe implements AutoCloseable {
         }
     }
 
-    /** The flush times since the last call, in milliseconds, sorted. */
-    double[] take() {
-        synchronized (millis) {
-            double[] out = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            millis.clear();
-            return out;
-        }
+    /** The samples since the last call. */
+    synchronized Samples take() {
+        Samples out = new Samples(sorted(flushes), sorted(wakes));
+        flushes.clear();
+        wakes.clear();
+        return out;
+    }
+
+    private static double[] sorted(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     }
 
     /** The {@code p}th percentile (nearest rank) of sorted values; NaN for none. */
