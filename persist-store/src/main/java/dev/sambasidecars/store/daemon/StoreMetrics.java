@@ -99,6 +99,10 @@ final class StoreMetrics {
                 .description("leaderships this node handed to another replica because it is not fit to lead "
                         + "(disabled, stopped, banned, unhealthy) or the preferred one is back")
                 .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(metrics.name("stuck.followers"), node, StoreNode::stuckFollowers)
+                .description("times a leader here stepped down because a follower that answers stayed behind its commit "
+                        + "index for 15 s (Ratis 3.3.0's replication to it had stalled; the next leader restarts it)")
+                .register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder(metrics.name("forwarded"), node, StoreNode::forwarded)
                 .description("updates this node sent on to the node leading their shard (committed there with its own)")
                 .register(registry);

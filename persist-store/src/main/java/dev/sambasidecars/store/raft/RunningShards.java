@@ -9,15 +9,21 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** What a starting node asks the other nodes: which of the store's shards already run there. */
+/**
+ * What a node asks the other nodes about shards: which already run there (at start), and whether
+ * a shard's leader has left this node's replica out.
+ */
 final class RunningShards {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunningShards.class);
@@ -37,11 +43,7 @@ final class RunningShards {
         if (others.isEmpty()) {
             return running;
         }
-        RaftProperties quick = new RaftProperties(props);
-        RaftClientConfigKeys.Rpc.setRequestTimeout(quick, TimeDuration.valueOf(1, TimeUnit.SECONDS));
-        try (RaftClient probe = RaftClient.newBuilder().setProperties(quick).setParameters(params)
-                .setRaftGroup(RaftGroup.valueOf(anyGroup, others))
-                .setRetryPolicy(RetryPolicies.noRetry()).build()) {
+        try (RaftClient probe = probe(props, params, anyGroup, others)) {
             for (RaftPeer other : others) {
                 try {
                     for (RaftGroupId gid : probe.getGroupManagementApi(other.getId()).list().getGroupIds()) {
@@ -60,5 +62,45 @@ final class RunningShards {
             LOG.debug("closing the probe client: {}", e.toString());
         }
         return running;
+    }
+
+    /**
+     * Whether one of {@code others} leads the shard with a settled membership that leaves
+     * {@code me} out: this node's replica was removed while it could not hear of it (the removal
+     * reached the other members but not this one), and, asking only the members it still knows,
+     * it would never meet the leader that tells a removed replica to shut down. False where
+     * nobody answers as the shard's leader within a second.
+     */
+    static boolean removedFrom(RaftProperties props, Parameters params, List<RaftPeer> others, RaftGroupId gid,
+                               RaftPeerId me) {
+        if (others.isEmpty()) {
+            return false;
+        }
+        try (RaftClient probe = probe(props, params, gid, others)) {
+            for (RaftPeer other : others) {
+                try {
+                    GroupInfoReply info = probe.getGroupManagementApi(other.getId()).info(gid);
+                    if (info.getRoleInfoProto().getRole() != RaftPeerRole.LEADER) {
+                        continue;
+                    }
+                    return info.getConf().map(c -> c.getOldPeersCount() == 0
+                            && c.getPeersList().stream().noneMatch(p -> RaftPeerId.valueOf(p.getId()).equals(me)))
+                            .orElse(false);
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("node {} not asked about group {}: {}", other.getId(), gid, e.toString());
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("closing the probe client: {}", e.toString());
+        }
+        return false;
+    }
+
+    /** A client that asks each peer once, waiting a second at most. */
+    private static RaftClient probe(RaftProperties props, Parameters params, RaftGroupId gid, List<RaftPeer> peers) {
+        RaftProperties quick = new RaftProperties(props);
+        RaftClientConfigKeys.Rpc.setRequestTimeout(quick, TimeDuration.valueOf(1, TimeUnit.SECONDS));
+        return RaftClient.newBuilder().setProperties(quick).setParameters(params).setRaftGroup(RaftGroup.valueOf(gid, peers))
+                .setRetryPolicy(RetryPolicies.noRetry()).build();
     }
 }

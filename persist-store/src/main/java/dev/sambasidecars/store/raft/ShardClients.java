@@ -17,6 +17,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.protocol.exceptions.GroupMismatchException;
+import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
@@ -31,6 +32,7 @@ import org.slf4j.LoggerFactory;
 final class ShardClients implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShardClients.class);
+    private static final long RETRY_PAUSE_MS = 100;
 
     private final StoreNode node;
     private final StoreConfig config;
@@ -52,20 +54,36 @@ final class ShardClients implements AutoCloseable {
 
     /**
      * Sends one log entry. A node that does not hold the shard (any more) refuses with a group
-     * mismatch before appending anything: the entry is sent once more with a renewed client.
+     * mismatch before appending anything: the entry is sent once more with a renewed client. A
+     * leader handing the shard over refuses it as stepping down, also before appending, and
+     * Ratis's client does not retry that: it is sent again after a pause until the shard has its
+     * new leader or the write timeout has passed.
      */
     CompletableFuture<byte[]> write(int shard, Message m) {
-        return write(shard, m, true);
+        return write(shard, m, true, System.nanoTime() + config.writeTimeout().toNanos());
     }
 
-    private CompletableFuture<byte[]> write(int shard, Message m, boolean again) {
+    private CompletableFuture<byte[]> write(int shard, Message m, boolean again, long deadline) {
         RaftClient c = clients.get(shard);
-        return c.async().send(m).thenApply(ShardClients::content).exceptionallyCompose(e -> {
-            if (renewIfStale(shard, c, e) && again) {
-                return write(shard, m, false);
+        return c.async().send(m).handle((r, e) -> {
+            Throwable refused = e != null ? e : r.getException();
+            if (causedBy(refused, LeaderSteppingDownException.class) && System.nanoTime() < deadline) {
+                return paused(() -> write(shard, m, again, deadline));
             }
-            return CompletableFuture.failedFuture(e);
-        });
+            if (e == null) {
+                return CompletableFuture.completedFuture(content(r));
+            }
+            if (renewIfStale(shard, c, e) && again) {
+                return write(shard, m, false, deadline);
+            }
+            return CompletableFuture.<byte[]>failedFuture(e);
+        }).thenCompose(f -> f);
+    }
+
+    /** {@code next}, started after a pause of {@link #RETRY_PAUSE_MS} (on the JDK's delay scheduler, not this thread). */
+    private static <T> CompletableFuture<T> paused(java.util.function.Supplier<CompletableFuture<T>> next) {
+        return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(RETRY_PAUSE_MS, TimeUnit.MILLISECONDS))
+                .thenCompose(v -> next.get());
     }
 
     /**
@@ -82,8 +100,7 @@ final class ShardClients implements AutoCloseable {
             renewIfStale(shard, client, why);
             boolean answered = e == null && r.getStateMachineException() != null;
             if (!answered && System.nanoTime() < deadline) {
-                return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS))
-                        .thenCompose(v -> read(shard, m, deadline));
+                return paused(() -> read(shard, m, deadline));
             }
             return CompletableFuture.<ByteString>failedFuture(why);
         }).thenCompose(f -> f);

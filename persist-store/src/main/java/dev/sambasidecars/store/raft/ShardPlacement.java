@@ -14,11 +14,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.server.RaftServer;
@@ -36,8 +39,14 @@ final class ShardPlacement {
     private static final Logger LOG = LoggerFactory.getLogger(ShardPlacement.class);
     /** How long a leadership hand-over may hold a shard's writes while its new leader catches up. */
     private static final long HANDOVER_TIMEOUT_MS = 2_000;
+    /** A replica that has not answered its leader for this long is not handed the leadership. */
+    private static final long ANSWERED_WITHIN_MS = 1_000;
+    /** How long a follower that answers may stay at one commit index behind its leader's. */
+    private static final java.time.Duration STUCK_AFTER = java.time.Duration.ofSeconds(15);
     /** How soon a leader that still leads a shard it should not asks again. */
     private static final java.time.Duration HANDOVER_RETRY = java.time.Duration.ofSeconds(5);
+    /** How long a replica here knows no leader before it asks whether it was left out of its shard. */
+    private static final java.time.Duration LEADERLESS_ASK = java.time.Duration.ofSeconds(10);
 
     private final StoreNode node;
     private final StoreConfig config;
@@ -50,7 +59,12 @@ final class ShardPlacement {
     private final Set<Integer> changing = ConcurrentHashMap.newKeySet();
     /** When this node last asked each shard's replica here to hand its leadership over (nanoTime). */
     private final Map<Integer, Long> transferAsked = new ConcurrentHashMap<>();
+    /** Since when each shard's replica here has known no leader (nanoTime), or when it last asked. */
+    private final Map<Integer, Long> leaderless = new ConcurrentHashMap<>();
     private final AtomicLong leadershipMoves = new AtomicLong();
+    /** Per shard and follower ("shard/peer"): the commit index last seen behind the leader's, and since when. */
+    private final Map<String, long[]> followerSeen = new ConcurrentHashMap<>();
+    private final AtomicLong stuckFollowers = new AtomicLong();
     private final AtomicLong replicaMoves = new AtomicLong();
 
     ShardPlacement(StoreNode node, StoreConfig config, ScheduledExecutorService timers) {
@@ -127,6 +141,9 @@ final class ShardPlacement {
             if (d == null || !d.getInfo().isLeaderReady() || d.getRaftConf().getPreviousPeers().size() > 0) {
                 continue;
             }
+            if (restartedForStuckFollower(d, s)) {
+                continue;
+            }
             Collection<RaftPeer> peers = d.getRaftConf().getCurrentPeers();
             Map<Integer, RaftPeer> byPnn = new HashMap<>();
             peers.forEach(p -> byPnn.put(StoreNode.pnnOf(p.getId()), p));
@@ -156,6 +173,11 @@ final class ShardPlacement {
      * holds new writes to the shard meanwhile, for at most {@link #HANDOVER_TIMEOUT_MS}.
      */
     private void handOver(RaftServer.Division d, int shard, int to) {
+        if (!answering(d, to)) {
+            // A transfer holds the shard's writes until it times out when the replica is gone
+            // (its process killed while ctdb still reports the node fit): wait until it answers.
+            return;
+        }
         long now = System.nanoTime();
         Long last = transferAsked.get(shard);
         if (last != null && now - last < HANDOVER_RETRY.toNanos() || !changing.add(shard)) {
@@ -246,6 +268,9 @@ final class ShardPlacement {
                 }
                 continue;
             }
+            if (askedIfLeftOut(d, s, gid)) {
+                continue;
+            }
             Set<Integer> have = new HashSet<>();
             d.getRaftConf().getCurrentPeers().forEach(p -> have.add(StoreNode.pnnOf(p.getId())));
             boolean stable = d.getRaftConf().getPreviousPeers().isEmpty();
@@ -273,6 +298,115 @@ final class ShardPlacement {
                 LOG.info("shard {}: replicas now on nodes {}", shard, target);
             });
         }
+    }
+
+    /**
+     * A replica here that has known no leader for {@link #LEADERLESS_ASK} asks the other nodes
+     * whether the shard's leader has left it out, and is dropped if so (a removal it never heard
+     * of: it stands for election among the members it still knows, none of which leads, while the
+     * leader, which alone tells a removed replica to shut down, is a node it does not ask). True
+     * while the question is under way.
+     */
+    private boolean askedIfLeftOut(RaftServer.Division d, int shard, RaftGroupId gid) {
+        long now = System.nanoTime();
+        if (d.getInfo().getLeaderId() != null) {
+            leaderless.remove(shard);
+            return false;
+        }
+        long since = leaderless.computeIfAbsent(shard, k -> now);
+        if (now - since < LEADERLESS_ASK.toNanos() || !changing.add(shard)) {
+            return false;
+        }
+        leaderless.put(shard, now);
+        // Up to a second per node: not on the timer thread, which also times out writes.
+        Thread.ofVirtual().name("store-left-out-" + shard).start(() -> {
+            boolean leftOut = false;
+            try {
+                leftOut = node.leftOutOf(shard);
+            } finally {
+                if (leftOut) {
+                    LOG.info("store {} node {}: shard {}: its leader's members leave this node's replica out; dropping it",
+                            config.name(), config.thisNode(), shard);
+                    drop(shard, gid);
+                } else {
+                    changing.remove(shard);
+                }
+            }
+        });
+        return true;
+    }
+
+    /**
+     * Where a follower that answers this leader has stayed at one commit index behind the
+     * leader's for {@link #STUCK_AFTER}, the leader steps down, and the shard's next leader starts
+     * that follower's replication afresh. Ratis 3.3.0's leader can take a follower's answer to a
+     * heartbeat as proof that it holds entries it does not (RATIS-2605, fixed after 3.3.0): it
+     * then keeps sending heartbeats that follow those entries, the follower keeps answering that
+     * it lacks them, and nothing more reaches it. Seen after a follower was killed with entries
+     * unflushed and after a partition healed, each time on an idle shard with one replica stuck
+     * a few entries behind for good. True when it stepped down.
+     */
+    private boolean restartedForStuckFollower(RaftServer.Division d, int shard) {
+        long now = System.nanoTime();
+        long leaderCommit = d.getRaftLog().getLastCommittedIndex();
+        String self = d.getId().toString();
+        for (CommitInfoProto c : d.getCommitInfos()) {
+            String peer = c.getServer().getId().toStringUtf8();
+            if (peer.equals(self)) {
+                continue;
+            }
+            String key = shard + "/" + peer;
+            long at = c.getCommitIndex();
+            if (at >= leaderCommit || !answering(d, StoreNode.pnnOf(RaftPeerId.valueOf(peer)))) {
+                followerSeen.remove(key);
+                continue;
+            }
+            long[] seen = followerSeen.get(key);
+            if (seen == null || seen[0] != at) {
+                followerSeen.put(key, new long[] {at, now});
+                continue;
+            }
+            if (now - seen[1] < STUCK_AFTER.toNanos() || !changing.add(shard)) {
+                continue;
+            }
+            followerSeen.remove(key);
+            LOG.warn("shard {}: the replica on node {} answers but has stayed at commit index {} (the leader's is {}) "
+                    + "for {} s; stepping down so that the next leader replicates to it afresh", shard,
+                    StoreNode.pnnOf(RaftPeerId.valueOf(peer)), at, leaderCommit, STUCK_AFTER.toSeconds());
+            stuckFollowers.incrementAndGet();
+            CompletableFuture<RaftClientReply> r;
+            try {
+                r = node.server().transferLeadershipAsync(new TransferLeadershipRequest(node.localClient(), d.getId(),
+                        d.getGroup().getGroupId(), node.nextCallId(), null, HANDOVER_TIMEOUT_MS));
+            } catch (IOException | RuntimeException e) {
+                r = CompletableFuture.failedFuture(e);
+            }
+            r.whenComplete((reply, e) -> {
+                changing.remove(shard);
+                if (e != null || !reply.isSuccess()) {
+                    LOG.warn("shard {}: cannot step down: {}", shard, e != null ? e.getMessage()
+                            : String.valueOf(reply.getException()));
+                }
+            });
+            return true;
+        }
+        return false;
+    }
+
+    /** Times a leader here stepped down for a follower stuck behind it (see {@link #restartedForStuckFollower}). */
+    long stuckFollowers() {
+        return stuckFollowers.get();
+    }
+
+    /** Whether the replica on node {@code pnn} answered this leading replica's last append within a second. */
+    private static boolean answering(RaftServer.Division d, int pnn) {
+        RoleInfoProto role = d.getInfo().getRoleInfoProto();
+        if (!role.hasLeaderInfo()) {
+            return false;
+        }
+        String id = StoreNode.peerId(pnn).toString();
+        return role.getLeaderInfo().getFollowerInfoList().stream().anyMatch(f -> f.getId().getId().toStringUtf8().equals(id)
+                && f.getLastRpcElapsedTimeMs() < ANSWERED_WITHIN_MS);
     }
 
     /** Commits a shard's new configuration as its leader; {@code done} runs once it is committed. */

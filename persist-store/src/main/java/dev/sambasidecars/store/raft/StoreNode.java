@@ -219,6 +219,13 @@ public final class StoreNode implements AutoCloseable {
         return node;
     }
 
+    /** Whether another node leads the shard without this node's replica (see {@link RunningShards#removedFrom}). */
+    boolean leftOutOf(int shard) {
+        List<RaftPeer> others = placement.nodes().stream().filter(p -> p != config.thisNode())
+                .map(p -> peer(p, 0)).toList();
+        return RunningShards.removedFrom(props, params, others, groups.get(shard).getGroupId(), peerId(config.thisNode()));
+    }
+
     /** The shards another node already runs (see {@link RunningShards#probe}). */
     private Set<RaftGroupId> shardsRunningElsewhere() {
         List<RaftPeer> others = config.nodes().keySet().stream().filter(p -> p != config.thisNode()).sorted()
@@ -380,6 +387,11 @@ public final class StoreNode implements AutoCloseable {
     /** Leaderships this node handed to a shard's preferred leader (see {@link ShardPlacement}). */
     public long leadershipMoves() {
         return placement.leadershipMoves();
+    }
+
+    /** Times a leader here stepped down for a follower stuck behind it (see {@link ShardPlacement}). */
+    public long stuckFollowers() {
+        return placement.stuckFollowers();
     }
 
     /** Shard membership changes this node committed as a shard's leader. */

@@ -264,6 +264,37 @@ class StoreNodeTest {
             assertTrue(atHandOver > 0 && written.get() > atHandOver, "writes before and after: " + atHandOver + ", "
                     + written.get());
             assertEquals(1, c.nodes.get(0).leadershipMoves());
+            // Idle for longer than a stuck follower is given: every follower caught up, none was
+            // taken for stuck (a leader that stepped down would show here).
+            Thread.sleep(17_000);
+            assertEquals(0, c.nodes.stream().mapToLong(StoreNode::stuckFollowers).sum(), "no leader stepped down");
+            long committed = c.nodes.get(1).division(0).getRaftLog().getLastCommittedIndex();
+            for (StoreNode n : c.nodes) {
+                assertEquals(committed, n.division(0).getRaftLog().getLastCommittedIndex(), "every replica's commit index");
+            }
+        }
+    }
+
+    /**
+     * A replica cut off from its shard's membership change asks the other nodes whether the
+     * leader still counts it: the leader's answer leaves out a node not among its members, and
+     * counts one that is.
+     */
+    @Test
+    void theLeaderTellsWhichReplicasItsMembersLeaveOut(@TempDir Path dir) throws Exception {
+        try (LocalCluster c = new LocalCluster(dir, 3, 1)) {
+            awaitLeaders(c, List.of(0));
+            StoreConfig config = c.config(2);
+            List<org.apache.ratis.protocol.RaftPeer> others = List.of(c.nodes.get(2).peer(0, 0), c.nodes.get(2).peer(1, 0));
+            var gid = c.nodes.get(2).group(0).getGroupId();
+            var props = RatisSettings.properties(config);
+            var params = RatisSettings.parameters(config);
+            assertTrue(RunningShards.removedFrom(props, params, others, gid, StoreNode.peerId(7)), "node 7 is no member");
+            assertFalse(RunningShards.removedFrom(props, params, others, gid, StoreNode.peerId(2)), "node 2 is one");
+            assertFalse(c.nodes.get(2).leftOutOf(0), "as node 2 asks it");
+            // Without its leader, nobody answers for the shard: nothing is left out.
+            assertFalse(RunningShards.removedFrom(props, params, List.of(c.nodes.get(2).peer(1, 0)), gid,
+                    StoreNode.peerId(7)), "a follower does not answer for the leader");
         }
     }
 
