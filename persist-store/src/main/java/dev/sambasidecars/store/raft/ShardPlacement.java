@@ -168,9 +168,9 @@ final class ShardPlacement {
 
     /**
      * Asks this node's leading replica of a shard to hand the leadership to {@code to}, unless it
-     * asked less than {@link #HANDOVER_RETRY} ago or a change of the shard is under way here.
-     * Ratis sends the replica a request to stand for election once its log is up to date, and
-     * holds new writes to the shard meanwhile, for at most {@link #HANDOVER_TIMEOUT_MS}.
+     * asked less than {@link #HANDOVER_RETRY} ago, a change of the shard is under way here, or
+     * that replica has not answered lately. Ratis sends it a request to stand for election once
+     * its log is up to date.
      */
     private void handOver(RaftServer.Division d, int shard, int to) {
         if (!answering(d, to)) {
@@ -184,14 +184,7 @@ final class ShardPlacement {
             return;
         }
         transferAsked.put(shard, now);
-        CompletableFuture<RaftClientReply> r;
-        try {
-            r = node.server().transferLeadershipAsync(new TransferLeadershipRequest(node.localClient(), d.getId(),
-                    d.getGroup().getGroupId(), node.nextCallId(), StoreNode.peerId(to), HANDOVER_TIMEOUT_MS));
-        } catch (IOException | RuntimeException e) {
-            r = CompletableFuture.failedFuture(e);
-        }
-        r.whenComplete((reply, e) -> {
+        transfer(d, StoreNode.peerId(to)).whenComplete((reply, e) -> {
             changing.remove(shard);
             // Counted once the leadership has left, also where Ratis's own priority check moved it
             // first and so failed the request.
@@ -374,14 +367,7 @@ final class ShardPlacement {
                     + "for {} s; stepping down so that the next leader replicates to it afresh", shard,
                     StoreNode.pnnOf(RaftPeerId.valueOf(peer)), at, leaderCommit, STUCK_AFTER.toSeconds());
             stuckFollowers.incrementAndGet();
-            CompletableFuture<RaftClientReply> r;
-            try {
-                r = node.server().transferLeadershipAsync(new TransferLeadershipRequest(node.localClient(), d.getId(),
-                        d.getGroup().getGroupId(), node.nextCallId(), null, HANDOVER_TIMEOUT_MS));
-            } catch (IOException | RuntimeException e) {
-                r = CompletableFuture.failedFuture(e);
-            }
-            r.whenComplete((reply, e) -> {
+            transfer(d, null).whenComplete((reply, e) -> {
                 changing.remove(shard);
                 if (e != null || !reply.isSuccess()) {
                     LOG.warn("shard {}: cannot step down: {}", shard, e != null ? e.getMessage()
@@ -391,6 +377,20 @@ final class ShardPlacement {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Asks this node's leading replica to hand its leadership to {@code to}, or, for null, to
+     * step down for an election; Ratis holds the shard's writes meanwhile, for at most
+     * {@link #HANDOVER_TIMEOUT_MS}.
+     */
+    private CompletableFuture<RaftClientReply> transfer(RaftServer.Division d, RaftPeerId to) {
+        try {
+            return node.server().transferLeadershipAsync(new TransferLeadershipRequest(node.localClient(), d.getId(),
+                    d.getGroup().getGroupId(), node.nextCallId(), to, HANDOVER_TIMEOUT_MS));
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** Times a leader here stepped down for a follower stuck behind it (see {@link #restartedForStuckFollower}). */
