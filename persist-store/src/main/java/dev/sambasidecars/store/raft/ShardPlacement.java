@@ -14,16 +14,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
-import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
-import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
-import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.server.RaftServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,14 +33,6 @@ import org.slf4j.LoggerFactory;
 final class ShardPlacement {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShardPlacement.class);
-    /** How long a leadership hand-over may hold a shard's writes while its new leader catches up. */
-    private static final long HANDOVER_TIMEOUT_MS = 2_000;
-    /** A replica that has not answered its leader for this long is not handed the leadership. */
-    private static final long ANSWERED_WITHIN_MS = 1_000;
-    /** How long a follower that answers may stay at one commit index behind its leader's. */
-    private static final java.time.Duration STUCK_AFTER = java.time.Duration.ofSeconds(15);
-    /** How soon a leader that still leads a shard it should not asks again. */
-    private static final java.time.Duration HANDOVER_RETRY = java.time.Duration.ofSeconds(5);
     /** How long a replica here knows no leader before it asks whether it was left out of its shard. */
     private static final java.time.Duration LEADERLESS_ASK = java.time.Duration.ofSeconds(10);
 
@@ -57,21 +45,27 @@ final class ShardPlacement {
     private volatile Map<Integer, InetSocketAddress> members;
     /** Shards with a configuration change or a join or drop under way here. */
     private final Set<Integer> changing = ConcurrentHashMap.newKeySet();
-    /** When this node last asked each shard's replica here to hand its leadership over (nanoTime). */
-    private final Map<Integer, Long> transferAsked = new ConcurrentHashMap<>();
     /** Since when each shard's replica here has known no leader (nanoTime), or when it last asked. */
     private final Map<Integer, Long> leaderless = new ConcurrentHashMap<>();
-    private final AtomicLong leadershipMoves = new AtomicLong();
-    /** Per shard and follower ("shard/peer"): the commit index last seen behind the leader's, and since when. */
-    private final Map<String, long[]> followerSeen = new ConcurrentHashMap<>();
-    private final AtomicLong stuckFollowers = new AtomicLong();
     private final AtomicLong replicaMoves = new AtomicLong();
+    private final LeaderHandover handover;
 
     ShardPlacement(StoreNode node, StoreConfig config, ScheduledExecutorService timers) {
         this.node = node;
         this.config = config;
         this.timers = timers;
         this.members = config.nodes();
+        this.handover = new LeaderHandover(node, changing);
+    }
+
+    /** Leaderships this node handed to a shard's preferred leader (see {@link LeaderHandover}). */
+    long leadershipMoves() {
+        return handover.leadershipMoves();
+    }
+
+    /** Times a leader here stepped down for a follower stuck behind it (see {@link LeaderHandover}). */
+    long stuckFollowers() {
+        return handover.stuckFollowers();
     }
 
     void schedule() {
@@ -116,11 +110,6 @@ final class ShardPlacement {
         }
     }
 
-    /** Leaderships this node handed to a shard's preferred leader. */
-    long leadershipMoves() {
-        return leadershipMoves.get();
-    }
-
     /**
      * Where this node leads a shard whose preferred leader (the replica with priority 1) is not
      * the one {@link #preferredLeader} names, it commits a configuration with the priorities
@@ -141,7 +130,7 @@ final class ShardPlacement {
             if (d == null || !d.getInfo().isLeaderReady() || d.getRaftConf().getPreviousPeers().size() > 0) {
                 continue;
             }
-            if (restartedForStuckFollower(d, s)) {
+            if (handover.restartedForStuckFollower(d, s)) {
                 continue;
             }
             Collection<RaftPeer> peers = d.getRaftConf().getCurrentPeers();
@@ -150,7 +139,7 @@ final class ShardPlacement {
             int want = preferredLeader(s, pnns, staying(s, byPnn.keySet(), pnns), fit);
             boolean placed = byPnn.entrySet().stream().allMatch(e -> e.getValue().getPriority() == (e.getKey() == want ? 1 : 0));
             if (placed && want != config.thisNode()) {
-                handOver(d, s, want);
+                handover.handOver(d, s, want);
             }
             if (placed || !changing.add(s)) {
                 continue;
@@ -160,42 +149,10 @@ final class ShardPlacement {
             LOG.info("shard {}: preferred leader is now node {} (fit to lead: {})", s, want, new java.util.TreeSet<>(fit));
             configure(d, s, next, "set node " + want + " as preferred leader", () -> {
                 if (want != config.thisNode()) {
-                    timers.execute(() -> handOver(d, s, want));
+                    timers.execute(() -> handover.handOver(d, s, want));
                 }
             });
         }
-    }
-
-    /**
-     * Asks this node's leading replica of a shard to hand the leadership to {@code to}, unless it
-     * asked less than {@link #HANDOVER_RETRY} ago, a change of the shard is under way here, or
-     * that replica has not answered lately. Ratis sends it a request to stand for election once
-     * its log is up to date.
-     */
-    private void handOver(RaftServer.Division d, int shard, int to) {
-        if (!answering(d, to)) {
-            // A transfer holds the shard's writes until it times out when the replica is gone
-            // (its process killed while ctdb still reports the node fit): wait until it answers.
-            return;
-        }
-        long now = System.nanoTime();
-        Long last = transferAsked.get(shard);
-        if (last != null && now - last < HANDOVER_RETRY.toNanos() || !changing.add(shard)) {
-            return;
-        }
-        transferAsked.put(shard, now);
-        transfer(d, StoreNode.peerId(to)).whenComplete((reply, e) -> {
-            changing.remove(shard);
-            // Counted once the leadership has left, also where Ratis's own priority check moved it
-            // first and so failed the request.
-            if (e == null && reply.isSuccess() || !d.getInfo().isLeader()) {
-                leadershipMoves.incrementAndGet();
-                LOG.info("shard {}: leadership handed to node {}", shard, to);
-            } else {
-                LOG.warn("shard {}: cannot hand the leadership to node {} yet (trying again in {} s): {}", shard, to,
-                        HANDOVER_RETRY.toSeconds(), e != null ? e.getMessage() : String.valueOf(reply.getException()));
-            }
-        });
     }
 
     /**
@@ -327,86 +284,6 @@ final class ShardPlacement {
             }
         });
         return true;
-    }
-
-    /**
-     * Where a follower that answers this leader has stayed at one commit index behind the
-     * leader's for {@link #STUCK_AFTER}, the leader steps down, and the shard's next leader starts
-     * that follower's replication afresh. Ratis 3.3.0's leader can take a follower's answer to a
-     * heartbeat as proof that it holds entries it does not (RATIS-2605, fixed after 3.3.0): it
-     * then keeps sending heartbeats that follow those entries, the follower keeps answering that
-     * it lacks them, and nothing more reaches it. Seen after a follower was killed with entries
-     * unflushed and after a partition healed, each time on an idle shard with one replica stuck
-     * a few entries behind for good. True when it stepped down.
-     */
-    private boolean restartedForStuckFollower(RaftServer.Division d, int shard) {
-        long now = System.nanoTime();
-        long leaderCommit = d.getRaftLog().getLastCommittedIndex();
-        String self = d.getId().toString();
-        for (CommitInfoProto c : d.getCommitInfos()) {
-            String peer = c.getServer().getId().toStringUtf8();
-            if (peer.equals(self)) {
-                continue;
-            }
-            String key = shard + "/" + peer;
-            long at = c.getCommitIndex();
-            if (at >= leaderCommit || !answering(d, StoreNode.pnnOf(RaftPeerId.valueOf(peer)))) {
-                followerSeen.remove(key);
-                continue;
-            }
-            long[] seen = followerSeen.get(key);
-            if (seen == null || seen[0] != at) {
-                followerSeen.put(key, new long[] {at, now});
-                continue;
-            }
-            if (now - seen[1] < STUCK_AFTER.toNanos() || !changing.add(shard)) {
-                continue;
-            }
-            followerSeen.remove(key);
-            LOG.warn("shard {}: the replica on node {} answers but has stayed at commit index {} (the leader's is {}) "
-                    + "for {} s; stepping down so that the next leader replicates to it afresh", shard,
-                    StoreNode.pnnOf(RaftPeerId.valueOf(peer)), at, leaderCommit, STUCK_AFTER.toSeconds());
-            stuckFollowers.incrementAndGet();
-            transfer(d, null).whenComplete((reply, e) -> {
-                changing.remove(shard);
-                if (e != null || !reply.isSuccess()) {
-                    LOG.warn("shard {}: cannot step down: {}", shard, e != null ? e.getMessage()
-                            : String.valueOf(reply.getException()));
-                }
-            });
-            return true;
-        }
-        return false;
-    }
-
-    /**
-     * Asks this node's leading replica to hand its leadership to {@code to}, or, for null, to
-     * step down for an election; Ratis holds the shard's writes meanwhile, for at most
-     * {@link #HANDOVER_TIMEOUT_MS}.
-     */
-    private CompletableFuture<RaftClientReply> transfer(RaftServer.Division d, RaftPeerId to) {
-        try {
-            return node.server().transferLeadershipAsync(new TransferLeadershipRequest(node.localClient(), d.getId(),
-                    d.getGroup().getGroupId(), node.nextCallId(), to, HANDOVER_TIMEOUT_MS));
-        } catch (IOException | RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
-    /** Times a leader here stepped down for a follower stuck behind it (see {@link #restartedForStuckFollower}). */
-    long stuckFollowers() {
-        return stuckFollowers.get();
-    }
-
-    /** Whether the replica on node {@code pnn} answered this leading replica's last append within a second. */
-    private static boolean answering(RaftServer.Division d, int pnn) {
-        RoleInfoProto role = d.getInfo().getRoleInfoProto();
-        if (!role.hasLeaderInfo()) {
-            return false;
-        }
-        String id = StoreNode.peerId(pnn).toString();
-        return role.getLeaderInfo().getFollowerInfoList().stream().anyMatch(f -> f.getId().getId().toStringUtf8().equals(id)
-                && f.getLastRpcElapsedTimeMs() < ANSWERED_WITHIN_MS);
     }
 
     /** Commits a shard's new configuration as its leader; {@code done} runs once it is committed. */
