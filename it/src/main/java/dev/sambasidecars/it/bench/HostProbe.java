@@ -22,7 +22,9 @@ import java.util.concurrent.locks.LockSupport;
  * once and flushed before the timing starts, so each timed flush writes data only (no block
  * allocation, no file size change), as Ratis's appends into its preallocated segments do. A
  * flush's time includes the wake-up after the disk has answered, so a flush tail that the
- * wake-up tail matches is the CPU's, not the disk's.
+ * wake-up tail matches is the CPU's, not the disk's; one well above it can be the CPU's too,
+ * since a thread woken by a finished flush waited longer here than one woken by a timer
+ * ({@code scripts/log-flush-model.py --hogs} measures the disk with and without busy CPUs).
  */
 final class HostProbe implements AutoCloseable {
 
