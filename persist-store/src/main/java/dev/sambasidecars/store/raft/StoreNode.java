@@ -209,7 +209,9 @@ public final class StoreNode implements AutoCloseable {
             }
         }
         node.connectClients();
-        node.timers.scheduleWithFixedDelay(node::expireDue, 1, 1, TimeUnit.SECONDS);
+        StoreNode started = node;
+        node.timers.scheduleWithFixedDelay(() -> ShardPlacement.guarded("expiry sweep", started::expireDue), 1, 1,
+                TimeUnit.SECONDS);
         node.placement.schedule();
         if (!joined.isEmpty()) {
             new JoinedReplicas(node::division, node.clients, node.timers).fill(joined, 60);
