@@ -29,8 +29,7 @@ public final class Deadlines implements AutoCloseable {
     public Deadlines(Duration timeout, Duration tick, ScheduledExecutorService timers) {
         this.timeoutNanos = timeout.toNanos();
         long every = Math.max(1, tick.toMillis());
-        this.sweeper = timers.scheduleWithFixedDelay(() -> ShardPlacement.guarded("write timeouts", this::sweep), every,
-                every, TimeUnit.MILLISECONDS);
+        this.sweeper = Periodic.every(timers, every, TimeUnit.MILLISECONDS, "write timeouts", this::sweep);
     }
 
     /** Fails {@code f} with a TimeoutException if it is still pending after the timeout; returns {@code f}. */

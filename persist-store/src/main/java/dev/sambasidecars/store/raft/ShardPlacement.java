@@ -69,21 +69,8 @@ final class ShardPlacement {
     }
 
     void schedule() {
-        timers.scheduleWithFixedDelay(() -> guarded("leader placement", this::placeLeaders), 1, 1, TimeUnit.SECONDS);
-        timers.scheduleWithFixedDelay(() -> guarded("replica placement", this::placeReplicas), 2, 2, TimeUnit.SECONDS);
-    }
-
-    /**
-     * Runs one round of a periodic task, logging what it throws: an exception escaping a task
-     * scheduled at a fixed delay cancels all its later rounds, silently (a division closing under
-     * the round, say, would have stopped this node's placement for good).
-     */
-    static void guarded(String what, Runnable round) {
-        try {
-            round.run();
-        } catch (RuntimeException e) {
-            LOG.warn("{}: this round failed, the next runs as usual: {}", what, e.toString(), e);
-        }
+        Periodic.every(timers, 1, TimeUnit.SECONDS, "leader placement", this::placeLeaders);
+        Periodic.every(timers, 2, TimeUnit.SECONDS, "replica placement", this::placeReplicas);
     }
 
     /** The current nodes' pnns, in order. */

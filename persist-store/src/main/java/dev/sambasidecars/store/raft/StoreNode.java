@@ -209,9 +209,7 @@ public final class StoreNode implements AutoCloseable {
             }
         }
         node.connectClients();
-        StoreNode started = node;
-        node.timers.scheduleWithFixedDelay(() -> ShardPlacement.guarded("expiry sweep", started::expireDue), 1, 1,
-                TimeUnit.SECONDS);
+        Periodic.every(node.timers, 1, TimeUnit.SECONDS, "expiry sweep", node::expireDue);
         node.placement.schedule();
         if (!joined.isEmpty()) {
             new JoinedReplicas(node::division, node.clients, node.timers).fill(joined, 60);
