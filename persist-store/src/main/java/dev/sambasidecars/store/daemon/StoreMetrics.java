@@ -100,8 +100,8 @@ final class StoreMetrics {
                         + "(disabled, stopped, banned, unhealthy) or the preferred one is back")
                 .register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder(metrics.name("stuck.followers"), node, StoreNode::stuckFollowers)
-                .description("times a leader here stepped down because a follower that answers stayed behind its commit "
-                        + "index for 15 s (Ratis 3.3.0's replication to it had stalled; the next leader restarts it)")
+                .description("times a follower replica here, its log still for 10 s behind its leader's commit, wrote "
+                        + "an empty entry to its shard (Ratis 3.3.0's replication to it had stalled; a new entry restarts it)")
                 .register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder(metrics.name("forwarded"), node, StoreNode::forwarded)
                 .description("updates this node sent on to the node leading their shard (committed there with its own)")

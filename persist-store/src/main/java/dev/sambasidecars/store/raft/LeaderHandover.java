@@ -6,7 +6,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeerId;
@@ -16,10 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How a leading replica here gives its leadership away: to the shard's preferred replica once
- * {@link ShardPlacement} has named it, and, stepping down, when a follower's replication has
- * stalled. Both are Ratis leadership transfers, made one at a time per shard (the placement's
- * set of shards with a change under way is shared).
+ * How a leading replica here gives its leadership away to the shard's preferred replica once
+ * {@link ShardPlacement} has named it: a Ratis leadership transfer, one at a time per shard (the
+ * placement's set of shards with a change under way is shared).
  */
 final class LeaderHandover {
 
@@ -28,8 +26,6 @@ final class LeaderHandover {
     private static final long HANDOVER_TIMEOUT_MS = 2_000;
     /** A replica that has not answered its leader for this long is not handed the leadership. */
     private static final long ANSWERED_WITHIN_MS = 1_000;
-    /** How long a follower that answers may stay at one commit index behind its leader's. */
-    private static final java.time.Duration STUCK_AFTER = java.time.Duration.ofSeconds(15);
     /** How soon a leader that still leads a shard it should not asks again. */
     private static final java.time.Duration HANDOVER_RETRY = java.time.Duration.ofSeconds(5);
 
@@ -39,9 +35,6 @@ final class LeaderHandover {
     /** When this node last asked each shard's replica here to hand its leadership over (nanoTime). */
     private final Map<Integer, Long> transferAsked = new ConcurrentHashMap<>();
     private final AtomicLong leadershipMoves = new AtomicLong();
-    /** Per shard and follower ("shard/peer"): the commit index last seen behind the leader's, and since when. */
-    private final Map<String, long[]> followerSeen = new ConcurrentHashMap<>();
-    private final AtomicLong stuckFollowers = new AtomicLong();
 
     LeaderHandover(StoreNode node, Set<Integer> changing) {
         this.node = node;
@@ -86,59 +79,8 @@ final class LeaderHandover {
     }
 
     /**
-     * Where a follower that answers this leader has stayed at one commit index behind the
-     * leader's for {@link #STUCK_AFTER}, the leader steps down, and the shard's next leader starts
-     * that follower's replication afresh. Ratis 3.3.0's leader can take a follower's answer to a
-     * heartbeat as proof that it holds entries it does not (RATIS-2605, fixed after 3.3.0): it
-     * then keeps sending heartbeats that follow those entries, the follower keeps answering that
-     * it lacks them, and nothing more reaches it. Seen after a follower was killed with entries
-     * unflushed and after a partition healed, each time on an idle shard with one replica stuck
-     * a few entries behind for good. True when it stepped down.
-     */
-    boolean restartedForStuckFollower(RaftServer.Division d, int shard) {
-        long now = System.nanoTime();
-        long leaderCommit = d.getRaftLog().getLastCommittedIndex();
-        String self = d.getId().toString();
-        for (CommitInfoProto c : d.getCommitInfos()) {
-            String peer = c.getServer().getId().toStringUtf8();
-            if (peer.equals(self)) {
-                continue;
-            }
-            String key = shard + "/" + peer;
-            long at = c.getCommitIndex();
-            if (at >= leaderCommit || !answering(d, StoreNode.pnnOf(RaftPeerId.valueOf(peer)))) {
-                followerSeen.remove(key);
-                continue;
-            }
-            long[] seen = followerSeen.get(key);
-            if (seen == null || seen[0] != at) {
-                followerSeen.put(key, new long[] {at, now});
-                continue;
-            }
-            if (now - seen[1] < STUCK_AFTER.toNanos() || !changing.add(shard)) {
-                continue;
-            }
-            followerSeen.remove(key);
-            LOG.warn("shard {}: the replica on node {} answers but has stayed at commit index {} (the leader's is {}) "
-                    + "for {} s; stepping down so that the next leader replicates to it afresh", shard,
-                    StoreNode.pnnOf(RaftPeerId.valueOf(peer)), at, leaderCommit, STUCK_AFTER.toSeconds());
-            stuckFollowers.incrementAndGet();
-            transfer(d, null).whenComplete((reply, e) -> {
-                changing.remove(shard);
-                if (e != null || !reply.isSuccess()) {
-                    LOG.warn("shard {}: cannot step down: {}", shard, e != null ? e.getMessage()
-                            : String.valueOf(reply.getException()));
-                }
-            });
-            return true;
-        }
-        return false;
-    }
-
-    /**
-     * Asks this node's leading replica to hand its leadership to {@code to}, or, for null, to
-     * step down for an election; Ratis holds the shard's writes meanwhile, for at most
-     * {@link #HANDOVER_TIMEOUT_MS}.
+     * Asks this node's leading replica to hand its leadership to {@code to}; Ratis holds the
+     * shard's writes meanwhile, for at most {@link #HANDOVER_TIMEOUT_MS}.
      */
     private CompletableFuture<RaftClientReply> transfer(RaftServer.Division d, RaftPeerId to) {
         try {
@@ -147,11 +89,6 @@ final class LeaderHandover {
         } catch (IOException | RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-    }
-
-    /** Times a leader here stepped down for a follower stuck behind it (see {@link #restartedForStuckFollower}). */
-    long stuckFollowers() {
-        return stuckFollowers.get();
     }
 
     /** Whether the replica on node {@code pnn} answered this leading replica's last append within a second. */

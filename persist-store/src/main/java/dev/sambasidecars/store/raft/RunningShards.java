@@ -21,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a node asks the other nodes about shards: which already run there (at start), and whether
- * a shard's leader has left this node's replica out.
+ * What a node asks the other nodes about shards: which already run there (at start), whether
+ * a shard's leader has left this node's replica out, and how far a leader has committed.
  */
 final class RunningShards {
 
@@ -94,6 +94,22 @@ final class RunningShards {
             LOG.debug("closing the probe client: {}", e.toString());
         }
         return false;
+    }
+
+    /**
+     * How far {@code leader}'s replica of the shard has committed, where it answers within a
+     * second as the shard's leader; -1 where it does not.
+     */
+    static long committedByLeader(RaftProperties props, Parameters params, RaftPeer leader, RaftGroupId gid) {
+        try (RaftClient probe = probe(props, params, gid, List.of(leader))) {
+            GroupInfoReply info = probe.getGroupManagementApi(leader.getId()).info(gid);
+            if (info.getRoleInfoProto().getRole() == RaftPeerRole.LEADER && info.getLogInfoProto().hasCommitted()) {
+                return info.getLogInfoProto().getCommitted().getIndex();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("node {} not asked how far it committed group {}: {}", leader.getId(), gid, e.toString());
+        }
+        return -1;
     }
 
     /** A client that asks each peer once, waiting a second at most. */

@@ -49,6 +49,7 @@ final class ShardPlacement {
     private final Map<Integer, Long> leaderless = new ConcurrentHashMap<>();
     private final AtomicLong replicaMoves = new AtomicLong();
     private final LeaderHandover handover;
+    private final StalledReplicas stalled;
 
     ShardPlacement(StoreNode node, StoreConfig config, ScheduledExecutorService timers) {
         this.node = node;
@@ -56,6 +57,7 @@ final class ShardPlacement {
         this.timers = timers;
         this.members = config.nodes();
         this.handover = new LeaderHandover(node, changing);
+        this.stalled = new StalledReplicas(node, changing);
     }
 
     /** Leaderships this node handed to a shard's preferred leader (see {@link LeaderHandover}). */
@@ -63,9 +65,9 @@ final class ShardPlacement {
         return handover.leadershipMoves();
     }
 
-    /** Times a leader here stepped down for a follower stuck behind it (see {@link LeaderHandover}). */
+    /** Times a replica here found its log stalled behind its leader's commit (see {@link StalledReplicas}). */
     long stuckFollowers() {
-        return handover.stuckFollowers();
+        return stalled.restarted();
     }
 
     void schedule() {
@@ -128,9 +130,6 @@ final class ShardPlacement {
         for (int s : node.localShards()) {
             RaftServer.Division d = node.division(s);
             if (d == null || !d.getInfo().isLeaderReady() || d.getRaftConf().getPreviousPeers().size() > 0) {
-                continue;
-            }
-            if (handover.restartedForStuckFollower(d, s)) {
                 continue;
             }
             Collection<RaftPeer> peers = d.getRaftConf().getCurrentPeers();
@@ -218,7 +217,7 @@ final class ShardPlacement {
                 }
                 continue;
             }
-            if (askedIfLeftOut(d, s, gid)) {
+            if (askedIfLeftOut(d, s, gid) || stalled.asked(d, s)) {
                 continue;
             }
             Set<Integer> have = new HashSet<>();

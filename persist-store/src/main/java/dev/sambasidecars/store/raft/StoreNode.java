@@ -185,7 +185,6 @@ public final class StoreNode implements AutoCloseable {
         node.server.getGroupIds().forEach(existing::add);
         RaftPeerId me = peerId(config.thisNode());
         Set<RaftGroupId> running = null;
-        Set<Integer> joined = new HashSet<>();
         for (RaftGroup g : node.groups) {
             if (g.getPeer(me) != null && !existing.contains(g.getGroupId())) {
                 if (running == null) {
@@ -199,7 +198,6 @@ public final class StoreNode implements AutoCloseable {
                     LOG.info("shard {}: already running on other nodes; joining for its leader to add this node",
                             node.shardOfGroup.get(g.getGroupId()));
                     create = RaftGroup.valueOf(g.getGroupId());
-                    joined.add(node.shardOfGroup.get(g.getGroupId()));
                 }
                 RaftClientReply r = node.server.groupManagement(GroupManagementRequest.newAdd(
                         ClientId.randomId(), me, 0, create));
@@ -211,9 +209,6 @@ public final class StoreNode implements AutoCloseable {
         node.connectClients();
         Periodic.every(node.timers, 1, TimeUnit.SECONDS, "expiry sweep", node::expireDue);
         node.placement.schedule();
-        if (!joined.isEmpty()) {
-            new JoinedReplicas(node::division, node.clients, node.timers).fill(joined, 60);
-        }
         LOG.info("store {} node {}: {} shards, {} replicas each, {} held here", config.name(), config.thisNode(),
                 config.shards(), config.replicas(), node.localShards().size());
         return node;
@@ -224,6 +219,19 @@ public final class StoreNode implements AutoCloseable {
         List<RaftPeer> others = placement.nodes().stream().filter(p -> p != config.thisNode())
                 .map(p -> peer(p, 0)).toList();
         return RunningShards.removedFrom(props, params, others, groups.get(shard).getGroupId(), peerId(config.thisNode()));
+    }
+
+    /**
+     * How far the replica of {@code shard} on node {@code leader} has committed, where it answers
+     * within a second as the shard's leader; -1 where it does not (see {@link RunningShards#committedByLeader}).
+     */
+    long committedByLeader(int shard, RaftPeerId leader) {
+        return RunningShards.committedByLeader(props, params, peer(pnnOf(leader), 0), groups.get(shard).getGroupId());
+    }
+
+    /** The clients through which this node writes to every shard. */
+    ShardClients clients() {
+        return clients;
     }
 
     /** The shards another node already runs (see {@link RunningShards#probe}). */
@@ -389,7 +397,7 @@ public final class StoreNode implements AutoCloseable {
         return placement.leadershipMoves();
     }
 
-    /** Times a leader here stepped down for a follower stuck behind it (see {@link ShardPlacement}). */
+    /** Times a replica here found its log stalled behind its leader's commit and wrote an empty entry (see {@link StalledReplicas}). */
     public long stuckFollowers() {
         return placement.stuckFollowers();
     }

@@ -264,10 +264,10 @@ class StoreNodeTest {
             assertTrue(atHandOver > 0 && written.get() > atHandOver, "writes before and after: " + atHandOver + ", "
                     + written.get());
             assertEquals(1, c.nodes.get(0).leadershipMoves());
-            // Idle for longer than a stuck follower is given: every follower caught up, none was
-            // taken for stuck (a leader that stepped down would show here).
-            Thread.sleep(17_000);
-            assertEquals(0, c.nodes.stream().mapToLong(StoreNode::stuckFollowers).sum(), "no leader stepped down");
+            // Idle for longer than a follower's log may stand still: every follower caught up, none
+            // took itself for stalled (an empty entry written would show here).
+            Thread.sleep(StalledReplicas.STILL_FOR.toMillis() + 5_000);
+            assertEquals(0, c.nodes.stream().mapToLong(StoreNode::stuckFollowers).sum(), "no replica took itself for stalled");
             long committed = c.nodes.get(1).division(0).getRaftLog().getLastCommittedIndex();
             for (StoreNode n : c.nodes) {
                 assertEquals(committed, n.division(0).getRaftLog().getLastCommittedIndex(), "every replica's commit index");
@@ -332,6 +332,61 @@ class StoreNodeTest {
             assertSameDigest(a.digest(0).get(30, TimeUnit.SECONDS), c.nodes.get(2).machine(0),
                     "the recovered replica equals the leader's");
         }
+    }
+
+    /**
+     * A follower back from a restart with its last acknowledged entry gone (its log's tail torn)
+     * while the leader went on in the same term: Ratis's leader still counts that entry as the
+     * follower's and, on an idle shard, sends only heartbeats that follow it; the follower
+     * answers each that it lacks the entry, and nothing more would reach it. The replica sees its
+     * log stand still behind its leader's commit and has an empty entry written to the shard,
+     * which gets its replication going again.
+     */
+    @Test
+    void aFollowerThatLostItsLastEntryCatchesUpOnAnIdleShard(@TempDir Path dir) throws Exception {
+        try (LocalCluster c = new LocalCluster(dir, 3, 1)) {
+            RecordStore a = new RecordStore(c.nodes.get(0));
+            putAll(a, 0, 30, 0);
+            int leader = StoreNode.pnnOf(c.nodes.get(0).division(0).getInfo().getLeaderId());
+            int follower = (leader + 1) % 3;
+            long last = c.nodes.get(leader).division(0).getRaftLog().getLastCommittedIndex();
+            awaitIndex(c.nodes.get(follower), last, "the follower acknowledged every entry");
+            c.nodes.get(follower).close();
+            Path group = c.config(follower).directory().resolve(c.nodes.get(0).group(0).getGroupId().getUuid().toString());
+            Path segment;
+            try (var files = java.nio.file.Files.list(group.resolve("current"))) {
+                segment = files.filter(f -> f.getFileName().toString().startsWith("log_inprogress")).findFirst().orElseThrow();
+            }
+            byte[] bytes = java.nio.file.Files.readAllBytes(segment);
+            int end = bytes.length;
+            while (end > 0 && bytes[end - 1] == 0) {
+                end--;
+            }
+            // Its last entry's end is torn off: at load, Ratis keeps the entries before it.
+            java.nio.file.Files.write(segment, java.util.Arrays.copyOf(bytes, end - 4));
+            c.nodes.set(follower, c.start(follower));
+            assertEquals(0, c.nodes.get(follower).quarantined(), "a torn tail is no corruption");
+            assertEquals(last - 1, lastInLog(c.nodes.get(follower)), "the follower's log lost its last entry");
+            assertEquals(last, c.nodes.get(leader).division(0).getRaftLog().getLastCommittedIndex(), "no writes since");
+            awaitIndex(c.nodes.get(follower), last, "the follower caught up without a write");
+            assertTrue(c.nodes.get(follower).stuckFollowers() > 0, "its replica had an entry written to the shard");
+            assertSameDigest(a.digest(0).get(30, TimeUnit.SECONDS), c.nodes.get(follower).machine(0),
+                    "the follower's replica equals the leader's");
+        }
+    }
+
+    /** Waits up to 60 s until the node's replica of shard 0 has {@code index} in its log. */
+    private static void awaitIndex(StoreNode n, long index, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (lastInLog(n) < index && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(lastInLog(n) >= index, what + ": the log ends at " + lastInLog(n) + ", wanted " + index);
+    }
+
+    private static long lastInLog(StoreNode n) {
+        var last = n.division(0).getRaftLog().getLastEntryTermIndex();
+        return last == null ? -1 : last.getIndex();
     }
 
     @Test
