@@ -34,15 +34,28 @@ import java.util.concurrent.Future;
  * under the p99; and how late its thread wakes from each pause, the wait for a CPU that each
  * wake-up on a write's path pays.
  *
- * <p>Usage: {@code scripts/bench.sh StoreVsCtdbBenchmark [SECONDS [CLIENTS [MANY_CLIENTS [WARMUP]]]]}
- * (default 20 s, 24 clients, 256, 180 s of persist-store warm-up: three daemon JVMs compiling Ratis,
- * gRPC and Netty, plain and shaded, on two cores take about three minutes to reach steady speed;
- * one store had spent 100 s compiling a few minutes in, and runs after 60 s gave half the rate).
+ * <p>A closed loop (each client sends its next write when the last is answered) keeps the store
+ * as busy as it can be, so its latency is that of saturation; the store is also run as an open
+ * loop at a fixed offered rate (RATE writes/s over at most MANY_CLIENTS streams), each write
+ * timed from when it was due: the latency at that load.
+ *
+ * <p>Usage: {@code scripts/bench.sh StoreVsCtdbBenchmark [SECONDS [CLIENTS[,CLIENTS...] [MANY_CLIENTS [WARMUP [RATE]]]]]}
+ * (default 20 s; 24 clients, CTDB running with the first count given, persist-store with each;
+ * 256; 180 s of persist-store warm-up: three daemon JVMs compiling Ratis, gRPC and Netty, plain
+ * and shaded, on two cores take about three minutes to reach steady speed, one store had spent
+ * 100 s compiling a few minutes in, and runs after 60 s gave half the rate; 20,000/s).
  */
 public final class StoreVsCtdbBenchmark {
+    /**
+     * The start of each persist-store run that is made but not measured: its clients open their
+     * connections and streams then (an smbd keeps its open), and in one run a quarter of the
+     * writes over 10 ms with 24 clients ended within its first second.
+     */
+    private static final Duration RAMP_UP = Duration.ofSeconds(2);
+
     private StoreVsCtdbBenchmark() {}
 
-    record Run(String what, int clients, long ops, double seconds, double p50, double p99, long errors,
+    record Run(String what, int clients, long ops, double seconds, double p50, double p99, long errors, String slow,
                HostProbe.Samples host) {
         double rate() {
             return ops / seconds;
@@ -55,7 +68,7 @@ public final class StoreVsCtdbBenchmark {
         }
 
         Run probed(HostProbe.Samples samples) {
-            return new Run(what, clients, ops, seconds, p50, p99, errors, samples);
+            return new Run(what, clients, ops, seconds, p50, p99, errors, slow, samples);
         }
     }
 
@@ -72,9 +85,12 @@ public final class StoreVsCtdbBenchmark {
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-        int clients = args.length > 1 ? Integer.parseInt(args[1]) : 24;
+        // CLIENTS may list several counts (24,96): CTDB runs with the first, persist-store with each.
+        List<Integer> clientCounts = Arrays.stream((args.length > 1 ? args[1] : "24").split(",")).map(Integer::parseInt).toList();
+        int clients = clientCounts.getFirst();
         int many = args.length > 2 ? Integer.parseInt(args[2]) : 256;
         int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 180;
+        double offered = args.length > 4 ? Double.parseDouble(args[4]) : 20_000;
         try (SambaCluster cluster = SambaCluster.start(ClusterSpec.defaults(3))) {
             Sidecars.startStoreStack(cluster);
             Path shared = cluster.sharedDirectory();
@@ -95,19 +111,26 @@ public final class StoreVsCtdbBenchmark {
                 runs.add(probed(probe, () -> ctdb(cluster, "pstore", clients, seconds)));
                 runs.add(probed(probe, () -> ctdb(cluster, "pfetch", clients, Math.max(5, seconds / 2))));
                 for (StoreLoad.Api api : StoreLoad.Api.values()) {
-                    runs.add(probed(probe, () -> store(sockets, clients, seconds, api)));
+                    for (int n : clientCounts) {
+                        runs.add(probed(probe, () -> store(sockets, n, seconds, api)));
+                    }
                     runs.add(probed(probe, () -> store(sockets, many, seconds, api)));
                 }
+                runs.add(probed(probe, () -> paced(sockets, many, seconds, offered)));
                 runs.add(probed(probe, () -> ctdb(cluster, "pstore", clients, seconds)));
                 for (StoreLoad.Api api : StoreLoad.Api.values()) {
                     runs.add(probed(probe, () -> store(sockets, many, seconds, api)));
                 }
+                runs.add(probed(probe, () -> paced(sockets, many, seconds, offered)));
             }
 
             System.out.println();
             System.out.printf("%-44s %7s %9s %9s %9s %7s %9s %9s %9s %9s%n", "run (3 nodes, 3 replicas, fsync)", "clients",
                     "updates/s", "p50 ms", "p99 ms", "errors", "flush p50", "flush p99", "wake p50", "wake p99");
             runs.forEach(r -> System.out.println(r.line()));
+            System.out.println();
+            runs.stream().filter(r -> r.slow() != null).forEach(r -> System.out.printf("%-44s %7d  %s%n", r.what(),
+                    r.clients(), r.slow()));
             System.out.println("flush: a 4 KiB write and fdatasync every 10 ms on the nodes' disk during the run "
                     + "(a commit waits for two replicas to flush its entry on this disk); wake: how late the probe's "
                     + "thread woke from each 10 ms pause (how long a woken thread waited for a CPU)");
@@ -131,9 +154,20 @@ public final class StoreVsCtdbBenchmark {
     }
 
     private static Run store(List<Path> sockets, int clients, int seconds, StoreLoad.Api api) throws InterruptedException {
-        StoreLoad.Result r = StoreLoad.run(sockets, clients, 40, Duration.ofSeconds(seconds), api);
+        StoreLoad.Result r = StoreLoad.run(sockets, clients, 40, RAMP_UP, Duration.ofSeconds(seconds), api, 0);
         return new Run(storeRun(api), clients, r.acked(), r.seconds(), r.percentileMillis(50), r.percentileMillis(99),
-                r.failed(), null);
+                r.failed(), r.slowSpread(), null);
+    }
+
+    /**
+     * Updates streams at a fixed offered rate (an open loop, as independent SMB clients send):
+     * the latency a write sees at that load, timed from when it was due.
+     */
+    private static Run paced(List<Path> sockets, int lanes, int seconds, double perSecond) throws InterruptedException {
+        StoreLoad.Result r = StoreLoad.run(sockets, lanes, 40, RAMP_UP, Duration.ofSeconds(seconds), StoreLoad.Api.STREAM,
+                perSecond);
+        return new Run(String.format("persist-store Updates, %.0f/s offered", perSecond), lanes, r.acked(), r.seconds(),
+                r.percentileMillis(50), r.percentileMillis(99), r.failed(), r.slowSpread(), null);
     }
 
     private static Run ctdb(SambaCluster cluster, String mode, int clients, int seconds) throws Exception {
@@ -165,7 +199,7 @@ public final class StoreVsCtdbBenchmark {
         String what = mode.equals("pstore") ? "ctdb pstore (1 record per transaction)"
                 : "ctdb pfetch (driving overhead: no transaction)";
         return new Run(what, clients, sorted.length, seconds, HostProbe.percentile(sorted, 50),
-                HostProbe.percentile(sorted, 99), errors, null);
+                HostProbe.percentile(sorted, 99), errors, null, null);
     }
 
     private static double median(double[] v) {

@@ -49,7 +49,8 @@ public final class StoreLoad {
     public record KeyState(long acked, List<Long> uncertain) { }
 
     /** What a run did. */
-    public record Result(long acked, long failed, double seconds, long[] latencyNanos, Map<ByteString, KeyState> keys) {
+    public record Result(long acked, long failed, double seconds, long[] latencyNanos, long[] slowEndsNanos,
+                         Map<ByteString, KeyState> keys) {
         public double perSecond() {
             return acked / seconds;
         }
@@ -63,6 +64,29 @@ public final class StoreLoad {
             return latencyNanos[Math.max(0, Math.min(latencyNanos.length - 1, i))] / 1e6;
         }
 
+        /**
+         * How the writes slower than {@link #SLOW_NANOS} spread over the run: how many there
+         * were, in how many of the run's 100 ms windows they ended, and what share of them ended
+         * in the 10 windows with most. Most in a few windows: the pipeline stalled now and then;
+         * spread over many: the queueing of a busy host.
+         */
+        public String slowSpread() {
+            Map<Long, Integer> byWindow = new java.util.HashMap<>();
+            for (long end : slowEndsNanos) {
+                byWindow.merge(end / 100_000_000L, 1, Integer::sum);
+            }
+            int top = byWindow.values().stream().sorted(java.util.Comparator.reverseOrder()).limit(10)
+                    .mapToInt(Integer::intValue).sum();
+            java.util.List<Long> worst = byWindow.entrySet().stream()
+                    .sorted(Map.Entry.<Long, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                    .limit(5).map(Map.Entry::getKey).toList();
+            return String.format("%d writes over %d ms ended in %d of %d 100-ms windows; the 10 fullest hold %.0f%% of them"
+                            + " (the 5 fullest start at %s s)", slowEndsNanos.length, SLOW_NANOS / 1_000_000,
+                    byWindow.size(), (long) Math.ceil(seconds * 10), slowEndsNanos.length == 0 ? 0.0
+                            : 100.0 * top / slowEndsNanos.length,
+                    worst.stream().map(w -> String.format("%.1f", w / 10.0)).toList());
+        }
+
         @Override
         public String toString() {
             return String.format("%d updates acknowledged in %.1f s: %.0f/s; latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, "
@@ -70,6 +94,9 @@ public final class StoreLoad {
                     percentileMillis(90), percentileMillis(99), percentileMillis(100), failed);
         }
     }
+
+    /** A write slower than this is counted as slow: the issue's p99 target. */
+    public static final long SLOW_NANOS = 10_000_000L;
 
     private StoreLoad() {
     }
@@ -116,6 +143,20 @@ public final class StoreLoad {
      */
     public static Result run(List<Path> sockets, int clients, int keysPerClient, Duration duration, Api api)
             throws InterruptedException {
+        return run(sockets, clients, keysPerClient, Duration.ZERO, duration, api, 0);
+    }
+
+    /**
+     * {@link #run(List, int, int, Duration, Api)}, or, for {@code perSecond > 0}, at that offered
+     * rate (an open loop): a write is due every {@code 1/perSecond} s whether or not earlier
+     * ones have been answered, and goes out on a client that has none outstanding; with all
+     * {@code clients} busy it waits in the driver. Its latency counts from when it was due, so
+     * a store that falls behind shows it (no coordinated omission). The writes sent in the first
+     * {@code rampUp} (the clients' connections and streams opening) are made but not counted: the
+     * result's rate and latencies are those of the {@code duration} after it.
+     */
+    public static Result run(List<Path> sockets, int clients, int keysPerClient, Duration rampUp, Duration duration,
+                             Api api, double perSecond) throws InterruptedException {
         List<ManagedChannel> channels = sockets.stream().map(p -> GrpcUnix.channel(p, true)).toList();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong failed = new AtomicLong();
@@ -123,23 +164,31 @@ public final class StoreLoad {
         CountDownLatch done = new CountDownLatch(clients);
         ScheduledExecutorService pause = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
         AtomicReference<String> problem = new AtomicReference<>();
+        Pacer pacer = perSecond > 0 ? new Pacer(perSecond) : null;
+        long t0 = System.nanoTime();
+        long measureFrom = t0 + rampUp.toNanos();
         List<Client> all = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             StoreGrpc.StoreStub stub = StoreGrpc.newStub(channels.get(c % channels.size()));
             all.add(new Client(c, c % channels.size(), keysPerClient, api == Api.STREAM ? new Streamed(stub) : new Unary(stub),
-                    new Shared(stop, failed, keys, done, pause, problem)));
+                    new Shared(stop, failed, keys, done, pause, problem, pacer, measureFrom)));
         }
-        long t0 = System.nanoTime();
         double seconds;
         try {
+            if (pacer != null) {
+                pacer.start(t0);
+            }
             all.forEach(Client::next);
-            Thread.sleep(duration.toMillis());
+            Thread.sleep(rampUp.plus(duration).toMillis());
             stop.set(true);
+            if (pacer != null) {
+                pacer.stop();
+            }
             if (!done.await(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException(done.getCount() + " clients still waiting 30 s after the end of the load: "
                         + waiting(all, sockets));
             }
-            seconds = (System.nanoTime() - t0) / 1e9;
+            seconds = (System.nanoTime() - measureFrom) / 1e9;
             all.forEach(c -> c.calls.close());
         } finally {
             pause.shutdownNow();
@@ -151,12 +200,18 @@ public final class StoreLoad {
         long total = all.stream().mapToLong(c -> c.count).sum();
         long[] lat = new long[(int) total];
         int at = 0;
+        long slow = all.stream().mapToLong(c -> c.slowCount).sum();
+        long[] slowEnds = new long[(int) slow];
+        int s = 0;
         for (Client c : all) {
             System.arraycopy(c.latency, 0, lat, at, c.count);
             at += c.count;
+            for (int i = 0; i < c.slowCount; i++) {
+                slowEnds[s++] = c.slowEnds[i] - measureFrom;
+            }
         }
         Arrays.sort(lat);
-        return new Result(total, failed.get(), seconds, lat, Map.copyOf(keys));
+        return new Result(total, failed.get(), seconds, lat, slowEnds, Map.copyOf(keys));
     }
 
     /** Where the clients still waiting for a reply write to, and how many there are for each socket. */
@@ -172,7 +227,93 @@ public final class StoreLoad {
 
     /** What every client of a run shares. */
     private record Shared(AtomicBoolean stop, AtomicLong failed, Map<ByteString, KeyState> keys, CountDownLatch done,
-                          ScheduledExecutorService pause, AtomicReference<String> problem) { }
+                          ScheduledExecutorService pause, AtomicReference<String> problem, Pacer pacer,
+                          long measureFrom) { }
+
+    /**
+     * An open loop's clock: hands each due write to a client with none outstanding, the oldest
+     * due first. A client that finds none due waits idle until the pacer's thread hands it one;
+     * writes due while every client is busy go out as clients come free, each still timed from
+     * when it was due.
+     */
+    private static final class Pacer {
+        private final long interval;
+        private final java.util.ArrayDeque<Client> idle = new java.util.ArrayDeque<>();
+        /** When the next write not yet handed out is due (nanoTime). */
+        private long due;
+        private boolean stopped;
+        private Thread ticker;
+
+        Pacer(double perSecond) {
+            this.interval = Math.max(1, (long) (1e9 / perSecond));
+        }
+
+        void start(long t0) {
+            synchronized (this) {
+                due = t0;
+            }
+            ticker = Thread.ofPlatform().daemon().name("store-load-pacer").start(this::tick);
+        }
+
+        /** A client without a write outstanding: it sends the oldest due write now, or waits idle. */
+        void ready(Client c) {
+            long at;
+            synchronized (this) {
+                if (stopped) {
+                    at = -1;
+                } else if (due <= System.nanoTime()) {
+                    at = due;
+                    due += interval;
+                } else {
+                    idle.push(c);
+                    return;
+                }
+            }
+            if (at < 0) {
+                c.finish();
+            } else {
+                c.issue(at);
+            }
+        }
+
+        private void tick() {
+            List<Client> go = new ArrayList<>();
+            List<Long> at = new ArrayList<>();
+            while (true) {
+                long wait;
+                synchronized (this) {
+                    if (stopped) {
+                        return;
+                    }
+                    long now = System.nanoTime();
+                    while (due <= now && !idle.isEmpty()) {
+                        go.add(idle.pop());
+                        at.add(due);
+                        due += interval;
+                    }
+                    wait = Math.max(0, Math.min(due - now, 1_000_000L));
+                }
+                for (int i = 0; i < go.size(); i++) {
+                    go.get(i).issue(at.get(i));
+                }
+                go.clear();
+                at.clear();
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+        }
+
+        /** Ends the run: the idle clients finish now, the busy ones when their write is answered. */
+        void stop() throws InterruptedException {
+            List<Client> left;
+            synchronized (this) {
+                stopped = true;
+                left = List.copyOf(idle);
+                idle.clear();
+            }
+            ticker.join();
+            left.forEach(Client::finish);
+        }
+    }
 
     /** Where a put's outcome goes: its result, or the error that leaves it unknown. */
     private interface Outcome {
@@ -300,6 +441,9 @@ public final class StoreLoad {
         private final Shared run;
         private long[] latency = new long[1024];
         private int count;
+        /** When each write slower than {@link #SLOW_NANOS} ended (nanoTime). */
+        private long[] slowEnds = new long[64];
+        private int slowCount;
         private long seq;
         private volatile boolean finished;
 
@@ -313,15 +457,25 @@ public final class StoreLoad {
 
         void next() {
             if (run.stop().get()) {
-                finished = true;
-                run.done().countDown();
-                return;
+                finish();
+            } else if (run.pacer() != null) {
+                run.pacer().ready(this);
+            } else {
+                issue(System.nanoTime());
             }
+        }
+
+        void finish() {
+            finished = true;
+            run.done().countDown();
+        }
+
+        /** Sends the client's next write, timed from {@code t0} (nanoTime): now, or when it was due. */
+        void issue(long t0) {
             int k = (int) (seq % keysPerClient);
             ByteString key = key(client, k);
             long s = ++seq;
             ByteString value = open(client, k, s, node).toByteString();
-            long t0 = System.nanoTime();
             calls.put(PutRequest.newBuilder().setKey(key).setValue(value).setCrc32C(RecordCheck.crc32c(value)).build(),
                     (result, e) -> {
                         if (e != null) {
@@ -345,7 +499,16 @@ public final class StoreLoad {
                         if (count == latency.length) {
                             latency = Arrays.copyOf(latency, count * 2);
                         }
-                        latency[count++] = System.nanoTime() - t0;
+                        long end = System.nanoTime();
+                        if (t0 >= run.measureFrom()) {
+                            latency[count++] = end - t0;
+                            if (end - t0 > SLOW_NANOS) {
+                                if (slowCount == slowEnds.length) {
+                                    slowEnds = Arrays.copyOf(slowEnds, slowCount * 2);
+                                }
+                                slowEnds[slowCount++] = end;
+                            }
+                        }
                         run.keys().put(key, new KeyState(s, List.of()));
                         next();
                     });
@@ -403,33 +566,38 @@ public final class StoreLoad {
     }
 
     /**
-     * {@code StoreLoad [--api=unary|stream] [--warmup=SECONDS] SECONDS CLIENTS KEYS SOCKET...}:
+     * {@code StoreLoad [--api=unary|stream] [--warmup=SECONDS] [--rate=PER_SECOND] SECONDS CLIENTS KEYS SOCKET...}:
      * prints the rate and latencies. A warm-up runs the same load first, unmeasured, so this
      * JVM's own compilation stays out of the figures.
      */
     public static void main(String[] args) throws Exception {
         Api api = Api.UNARY;
         long warmup = 0;
+        double rate = 0;
         while (args.length > 0 && args[0].startsWith("--")) {
             if (args[0].startsWith("--api=")) {
                 api = Api.valueOf(args[0].substring(6).toUpperCase(java.util.Locale.ROOT));
             } else if (args[0].startsWith("--warmup=")) {
                 warmup = Long.parseLong(args[0].substring(9));
+            } else if (args[0].startsWith("--rate=")) {
+                rate = Double.parseDouble(args[0].substring(7));
             } else {
                 break;
             }
             args = Arrays.copyOfRange(args, 1, args.length);
         }
         if (args.length < 4) {
-            System.err.println("usage: StoreLoad [--api=unary|stream] [--warmup=SECONDS] SECONDS CLIENTS KEYS_PER_CLIENT SOCKET...");
+            System.err.println("usage: StoreLoad [--api=unary|stream] [--warmup=SECONDS] [--rate=PER_SECOND] SECONDS CLIENTS "
+                    + "KEYS_PER_CLIENT SOCKET...  (--rate: that many writes offered per second, CLIENTS at most outstanding)");
             System.exit(2);
         }
         List<Path> sockets = Arrays.stream(args, 3, args.length).map(Path::of).toList();
         int clients = Integer.parseInt(args[1]);
         int keys = Integer.parseInt(args[2]);
         if (warmup > 0) {
-            System.out.println("warm-up: " + run(sockets, clients, keys, Duration.ofSeconds(warmup), api));
+            System.out.println("warm-up: " + run(sockets, clients, keys, Duration.ZERO, Duration.ofSeconds(warmup), api, rate));
         }
-        System.out.println(run(sockets, clients, keys, Duration.ofSeconds(Long.parseLong(args[0])), api));
+        System.out.println(run(sockets, clients, keys, Duration.ofSeconds(1), Duration.ofSeconds(Long.parseLong(args[0])),
+                api, rate));
     }
 }

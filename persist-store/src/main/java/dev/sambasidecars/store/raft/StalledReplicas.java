@@ -31,6 +31,8 @@ final class StalledReplicas {
     private static final Logger LOG = LoggerFactory.getLogger(StalledReplicas.class);
     /** How long a following replica's log may stand still before it asks its leader. */
     static final Duration STILL_FOR = Duration.ofSeconds(10);
+    /** How long a replica whose leader had committed no further waits before it asks again, its log still unmoved. */
+    private static final Duration AGAIN_AFTER = Duration.ofSeconds(60);
     private static final Message EMPTY = Message.valueOf(
             Command.newBuilder().setBatch(Batch.getDefaultInstance()).build().toByteString().asReadOnlyByteBuffer());
 
@@ -80,6 +82,9 @@ final class StalledReplicas {
                             LOG.warn("shard {}: the empty entry was not committed: {}", shard, e.toString());
                         }
                     });
+                } else {
+                    // An idle shard in step: no need to ask (a new connection each time) every round.
+                    seen[1] = System.nanoTime() + AGAIN_AFTER.minus(STILL_FOR).toNanos();
                 }
             } finally {
                 changing.remove(shard);

@@ -155,4 +155,20 @@ class UpdateStreamTest {
         assertEquals(0, r.failed());
         assertEquals(List.of(), StoreLoad.verify(dir.resolve("store.sock"), r.keys()));
     }
+
+    /**
+     * The load driver's open loop sends at the offered rate, not as fast as the store answers
+     * (what it sends in its first second, the ramp-up, is not counted):
+     * a closed loop of the same 8 clients acknowledges many times more in the same time here.
+     */
+    @Test
+    void aPacedLoadSendsAtItsOfferedRate() throws Exception {
+        List<Path> socket = List.of(dir.resolve("store.sock"));
+        StoreLoad.Result paced = StoreLoad.run(socket, 8, 4, Duration.ofSeconds(1), Duration.ofSeconds(3), StoreLoad.Api.STREAM,
+                100);
+        assertEquals(0, paced.failed(), paced.toString());
+        assertTrue(paced.acked() >= 270 && paced.acked() <= 320, "about 300 writes in 3 s at 100/s: " + paced);
+        StoreLoad.Result closed = StoreLoad.run(socket, 8, 4, Duration.ofSeconds(3), StoreLoad.Api.STREAM);
+        assertTrue(closed.acked() > 3 * paced.acked(), "a closed loop: " + closed + "; paced: " + paced);
+    }
 }
