@@ -44,6 +44,8 @@ import java.util.concurrent.Future;
  * 256; 180 s of persist-store warm-up: three daemon JVMs compiling Ratis, gRPC and Netty, plain
  * and shaded, on two cores take about three minutes to reach steady speed, one store had spent
  * 100 s compiling a few minutes in, and runs after 60 s gave half the rate; 20,000/s).
+ * With {@code BENCH_CTDB_MONITOR_OFF} set in the environment, CTDB's monitor event runs every
+ * hour instead of every 15 s on each node: a diagnosis of the stores' stalls, not a figure.
  */
 public final class StoreVsCtdbBenchmark {
     /**
@@ -102,6 +104,14 @@ public final class StoreVsCtdbBenchmark {
             cluster.ctdb(0, "attach sidecar_bench.tdb persistent").orThrow();
 
             List<Path> sockets = Sidecars.storeSockets(cluster);
+            if (System.getenv("BENCH_CTDB_MONITOR_OFF") != null) {
+                // A diagnosis, not a configuration to measure with: whether CTDB's monitor event
+                // (its scripts fork shells on every node every 15 s) is behind the stores' stalls.
+                for (int i = 0; i < cluster.size(); i++) {
+                    cluster.ctdb(i, "setvar MonitorInterval 3600").orThrow();
+                }
+                System.out.println("BENCH_CTDB_MONITOR_OFF: CTDB's monitor event every 3600 s instead of 15 s on every node");
+            }
             // Warm both up (JIT, connections, leaders, ctdb's database on every node).
             StoreLoad.run(sockets, many, 40, Duration.ofSeconds(warmup));
             ctdb(cluster, "pstore", clients, 3);
