@@ -164,9 +164,7 @@ public final class StoreVsCtdbBenchmark {
     }
 
     private static Run store(List<Path> sockets, int clients, int seconds, StoreLoad.Api api) throws InterruptedException {
-        StoreLoad.Result r = StoreLoad.run(sockets, clients, 40, RAMP_UP, Duration.ofSeconds(seconds), api, 0);
-        return new Run(storeRun(api), clients, r.acked(), r.seconds(), r.percentileMillis(50), r.percentileMillis(99),
-                r.failed(), r.slowSpread(), null);
+        return store(storeRun(api), sockets, clients, seconds, api, 0);
     }
 
     /**
@@ -174,10 +172,15 @@ public final class StoreVsCtdbBenchmark {
      * the latency a write sees at that load, timed from when it was due.
      */
     private static Run paced(List<Path> sockets, int lanes, int seconds, double perSecond) throws InterruptedException {
-        StoreLoad.Result r = StoreLoad.run(sockets, lanes, 40, RAMP_UP, Duration.ofSeconds(seconds), StoreLoad.Api.STREAM,
-                perSecond);
-        return new Run(String.format("persist-store Updates, %.0f/s offered", perSecond), lanes, r.acked(), r.seconds(),
-                r.percentileMillis(50), r.percentileMillis(99), r.failed(), r.slowSpread(), null);
+        return store(String.format("persist-store Updates, %.0f/s offered", perSecond), sockets, lanes, seconds,
+                StoreLoad.Api.STREAM, perSecond);
+    }
+
+    private static Run store(String what, List<Path> sockets, int clients, int seconds, StoreLoad.Api api,
+                             double perSecond) throws InterruptedException {
+        StoreLoad.Result r = StoreLoad.run(sockets, clients, 40, RAMP_UP, Duration.ofSeconds(seconds), api, perSecond);
+        return new Run(what, clients, r.acked(), r.seconds(), r.percentileMillis(50), r.percentileMillis(99),
+                r.failed(), r.slowSpread(), null);
     }
 
     private static Run ctdb(SambaCluster cluster, String mode, int clients, int seconds) throws Exception {

@@ -12,12 +12,8 @@ import dev.sambasidecars.store.v1.PersistentOpen;
 import dev.sambasidecars.store.v1.PutRequest;
 import dev.sambasidecars.store.v1.Status;
 import dev.sambasidecars.store.v1.StoreGrpc;
-import dev.sambasidecars.store.v1.UpdateCall;
-import dev.sambasidecars.store.v1.UpdateReply;
-import dev.sambasidecars.store.v1.UpdateResult;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -170,7 +166,8 @@ public final class StoreLoad {
         List<Client> all = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             StoreGrpc.StoreStub stub = StoreGrpc.newStub(channels.get(c % channels.size()));
-            all.add(new Client(c, c % channels.size(), keysPerClient, api == Api.STREAM ? new Streamed(stub) : new Unary(stub),
+            Calls calls = api == Api.STREAM ? new Calls.Streamed(stub) : new Calls.Unary(stub);
+            all.add(new Client(c, c % channels.size(), keysPerClient, calls,
                     new Shared(stop, failed, keys, done, pause, problem, pacer, measureFrom)));
         }
         double seconds;
@@ -230,214 +227,10 @@ public final class StoreLoad {
                           ScheduledExecutorService pause, AtomicReference<String> problem, Pacer pacer,
                           long measureFrom) { }
 
-    /**
-     * An open loop's clock: hands each due write to a client with none outstanding, the oldest
-     * due first. A client that finds none due waits idle until the pacer's thread hands it one;
-     * writes due while every client is busy go out as clients come free, each still timed from
-     * when it was due.
-     */
-    private static final class Pacer {
-        private static final long TICK_NANOS = 500_000L;
-        private final long interval;
-        private final java.util.ArrayDeque<Client> idle = new java.util.ArrayDeque<>();
-        /** When the next write not yet handed out is due (nanoTime). */
-        private long due;
-        private boolean stopped;
-        private Thread ticker;
 
-        Pacer(double perSecond) {
-            this.interval = Math.max(1, (long) (1e9 / perSecond));
-        }
-
-        void start(long t0) {
-            synchronized (this) {
-                due = t0;
-            }
-            ticker = Thread.ofPlatform().daemon().name("store-load-pacer").start(this::tick);
-        }
-
-        /** A client without a write outstanding: it sends the oldest due write now, or waits idle. */
-        void ready(Client c) {
-            long at;
-            synchronized (this) {
-                if (stopped) {
-                    at = -1;
-                } else if (due <= System.nanoTime()) {
-                    at = due;
-                    due += interval;
-                } else {
-                    idle.push(c);
-                    return;
-                }
-            }
-            if (at < 0) {
-                c.finish();
-            } else {
-                c.issue(at);
-            }
-        }
-
-        private void tick() {
-            List<Client> go = new ArrayList<>();
-            List<Long> at = new ArrayList<>();
-            while (true) {
-                long wait;
-                synchronized (this) {
-                    if (stopped) {
-                        return;
-                    }
-                    long now = System.nanoTime();
-                    while (due <= now && !idle.isEmpty()) {
-                        go.add(idle.pop());
-                        at.add(due);
-                        due += interval;
-                    }
-                    // Whole ticks, not one wake-up per write: at 20,000/s that would be a thread
-                    // woken every 50 us, taking CPU from the store it measures. A write then
-                    // waits here up to a tick, and that counts in its latency.
-                    wait = Math.max(TICK_NANOS, due - now);
-                }
-                for (int i = 0; i < go.size(); i++) {
-                    go.get(i).issue(at.get(i));
-                }
-                go.clear();
-                at.clear();
-                java.util.concurrent.locks.LockSupport.parkNanos(wait);
-            }
-        }
-
-        /** Ends the run: the idle clients finish now, the busy ones when their write is answered. */
-        void stop() throws InterruptedException {
-            List<Client> left;
-            synchronized (this) {
-                stopped = true;
-                left = List.copyOf(idle);
-                idle.clear();
-            }
-            ticker.join();
-            left.forEach(Client::finish);
-        }
-    }
-
-    /** Where a put's outcome goes: its result, or the error that leaves it unknown. */
-    private interface Outcome {
-        void settled(UpdateResult result, Throwable error);
-    }
-
-    /** How a client sends its puts, one at a time. */
-    private interface Calls {
-        void put(PutRequest request, Outcome outcome);
-
-        default void close() {
-        }
-    }
-
-    /** A unary call per put. */
-    private record Unary(StoreGrpc.StoreStub stub) implements Calls {
-        @Override
-        public void put(PutRequest request, Outcome outcome) {
-            stub.withDeadlineAfter(15, TimeUnit.SECONDS).put(request, new StreamObserver<>() {
-                private UpdateResult result;
-
-                @Override
-                public void onNext(UpdateResult r) {
-                    result = r;
-                }
-
-                @Override
-                public void onError(Throwable e) {
-                    outcome.settled(null, e);
-                }
-
-                @Override
-                public void onCompleted() {
-                    outcome.settled(result, null);
-                }
-            });
-        }
-    }
-
-    /** The client's own Updates stream, opened again after it fails. */
-    private static final class Streamed implements Calls {
-        private final StoreGrpc.StoreStub stub;
-        private StreamObserver<UpdateCall> calls;
-        private Replies replies;
-        private Outcome waiting;
-        private long id;
-
-        Streamed(StoreGrpc.StoreStub stub) {
-            this.stub = stub;
-        }
-
-        @Override
-        public synchronized void put(PutRequest request, Outcome outcome) {
-            waiting = outcome;
-            if (calls == null) {
-                Replies r = new Replies();
-                replies = r;
-                StreamObserver<UpdateCall> s = stub.updates(r);
-                if (replies != r) {
-                    // The stream failed as it opened (a channel that cannot connect fails the call
-                    // on this very thread): that failure has already settled the outcome.
-                    return;
-                }
-                calls = s;
-            }
-            calls.onNext(UpdateCall.newBuilder().setId(++id).setPut(request).build());
-        }
-
-        private synchronized Outcome take() {
-            Outcome o = waiting;
-            waiting = null;
-            return o;
-        }
-
-        /** The replies of one stream; a failed stream is dropped and the write waiting on it fails. */
-        private final class Replies implements StreamObserver<UpdateReply> {
-            @Override
-            public void onNext(UpdateReply reply) {
-                Outcome o = take();
-                if (reply.hasResult()) {
-                    o.settled(reply.getResult(), null);
-                } else {
-                    o.settled(null, new IllegalStateException((reply.getError().getUnavailable() ? "unavailable: "
-                            : "failed: ") + reply.getError().getDetail()));
-                }
-            }
-
-            @Override
-            public void onError(Throwable e) {
-                Outcome o;
-                synchronized (Streamed.this) {
-                    if (replies == this) {
-                        calls = null;
-                        replies = null;
-                    }
-                    o = waiting;
-                    waiting = null;
-                }
-                if (o != null) {
-                    o.settled(null, e);
-                }
-            }
-
-            @Override
-            public void onCompleted() {
-                onError(new IllegalStateException("the store ended the stream"));
-            }
-        }
-
-        @Override
-        public synchronized void close() {
-            if (calls != null) {
-                calls.onCompleted();
-                calls = null;
-            }
-        }
-    }
 
     /** One writer: a put at a time, each over its own keys in turn. */
-    private static final class Client {
+    private static final class Client implements Pacer.Lane {
         private final int client;
         private final int node;
         private final int keysPerClient;
@@ -469,13 +262,15 @@ public final class StoreLoad {
             }
         }
 
-        void finish() {
+        @Override
+        public void finish() {
             finished = true;
             run.done().countDown();
         }
 
         /** Sends the client's next write, timed from {@code t0} (nanoTime): now, or when it was due. */
-        void issue(long t0) {
+        @Override
+        public void issue(long t0) {
             int k = (int) (seq % keysPerClient);
             ByteString key = key(client, k);
             long s = ++seq;
