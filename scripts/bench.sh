@@ -35,7 +35,10 @@ export TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_CHECKS_DISABLE=true
 version="$(sed -n 's/^version=//p' packaging/target/dist/lib/launchers.properties)"
 # The load drivers run in this JVM: ZGC and no Netty leak detector, so that their own pauses and
 # sampling (G1 paused it up to 106 ms; the detector took 6% of its CPU) stay out of what they measure.
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseZGC -Xmx2g -Dio.netty.leakDetection.level=disabled \
+# BENCH_JAVA_OPTS adds options to this JVM (e.g. -Xlog:gc:file=/tmp/driver-gc.log:time);
+# SIDECARS_IT_JAVA_OPTS, to the daemons started in the cluster's containers.
+# shellcheck disable=SC2086
+exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseZGC -Xmx2g -Dio.netty.leakDetection.level=disabled ${BENCH_JAVA_OPTS:-} \
   -Dorg.slf4j.simpleLogger.log.org.testcontainers=warn -Dorg.slf4j.simpleLogger.log.tc=warn \
   -Dsidecars.dist="$PWD/packaging/target/dist" \
   -cp "it/target/it-$version.jar:it/target/lib/*" "dev.sambasidecars.it.bench.$bench" "$@"

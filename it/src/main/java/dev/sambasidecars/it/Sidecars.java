@@ -61,12 +61,25 @@ public final class Sidecars {
     }
 
     /**
+     * Set in the environment of a test or benchmark, JVM options every daemon started on a node
+     * gets (its launcher's {@code SIDECARS_JAVA_OPTS}), e.g. {@code -Xlog:gc:file=/shared/gc-%p.log:time}
+     * to see a daemon's collector beside a benchmark's slow writes.
+     */
+    public static final String JAVA_OPTS_ENV = "SIDECARS_IT_JAVA_OPTS";
+
+    /**
      * Starts {@code launcher} on node {@code pnn} in the background, metrics on the node
-     * address, log in {@code /var/log/<launcher>.log}, pid in {@code /run/<launcher>.pid}.
+     * address, log in {@code /var/log/<launcher>.log}, pid in {@code /run/<launcher>.pid}; with
+     * {@link #JAVA_OPTS_ENV} set, with those JVM options.
      */
     public static Started start(SambaCluster cluster, int pnn, String launcher, String... sets) {
         int port = CommonOptions.DAEMON_METRICS_PORTS.get(module(launcher));
-        StringBuilder cmd = new StringBuilder("nohup /opt/samba-sidecars/bin/").append(launcher)
+        StringBuilder cmd = new StringBuilder();
+        String javaOpts = System.getenv(JAVA_OPTS_ENV);
+        if (javaOpts != null && !javaOpts.isBlank()) {
+            cmd.append("SIDECARS_JAVA_OPTS='").append(javaOpts.replace("'", "'\\''")).append("' ");
+        }
+        cmd.append("nohup /opt/samba-sidecars/bin/").append(launcher)
                 .append(" --set 'sidecar ").append(module(launcher)).append(":metrics address=0.0.0.0:").append(port)
                 .append("'");
         for (String set : sets) {

@@ -43,13 +43,14 @@ final class LoopbackCluster implements AutoCloseable {
 
     /**
      * Starts the daemons of {@code dist} on {@code network}.1-3 with their files under {@code root},
-     * each {@code options} line ("name = value") added to their persist-store options.
+     * each {@code options} line ("name = value") added to their persist-store options, and {@code
+     * javaOpts} (unless empty) as their launcher's {@code SIDECARS_JAVA_OPTS}.
      */
-    static LoopbackCluster start(String name, Path dist, Path root, String network, List<String> options)
-            throws Exception {
+    static LoopbackCluster start(String name, Path dist, Path root, String network, List<String> options,
+                                 String javaOpts) throws Exception {
         LoopbackCluster c = new LoopbackCluster(name);
         try {
-            c.launch(dist, root, network, options);
+            c.launch(dist, root, network, options, javaOpts);
         } catch (Exception e) {
             c.close();
             throw e;
@@ -77,7 +78,7 @@ final class LoopbackCluster implements AutoCloseable {
         return leader;
     }
 
-    private void launch(Path dist, Path root, String network, List<String> options) throws Exception {
+    private void launch(Path dist, Path root, String network, List<String> options, String javaOpts) throws Exception {
         List<InetAddress> addresses = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             addresses.add(InetAddress.getByName(network + "." + i));
@@ -105,8 +106,12 @@ final class LoopbackCluster implements AutoCloseable {
                     + "\tsidecar persist-store:metrics address = 127.0.0.1:" + metricsPort + "\n"
                     + "\tsidecar common:socket directory = " + run + "\n"
                     + "\tsidecar common:tls directory = " + pki.nodes().get(pnn).directory() + "\n");
-            stores.add(new ProcessBuilder(dist.resolve("bin/persist-store").toString(), "--config", conf.toString())
-                    .redirectErrorStream(true).redirectOutput(root.resolve("store" + pnn + ".log").toFile()).start());
+            ProcessBuilder store = new ProcessBuilder(dist.resolve("bin/persist-store").toString(), "--config",
+                    conf.toString()).redirectErrorStream(true).redirectOutput(root.resolve("store" + pnn + ".log").toFile());
+            if (!javaOpts.isBlank()) {
+                store.environment().put("SIDECARS_JAVA_OPTS", javaOpts);
+            }
+            stores.add(store.start());
             sockets.add(run.resolve("persist-store.sock"));
         }
     }

@@ -28,24 +28,34 @@ import java.util.List;
  *
  * <p>{@code --set=NAME=VALUE} adds a persist-store option to the first cluster's smb.conf,
  * {@code --compare-set=NAME=VALUE} to the second's (which then runs the same distribution unless
- * {@code --compare} names another): the same build compared with two settings.
+ * {@code --compare} names another): the same build compared with two settings. {@code
+ * --java-opts=OPTS} and {@code --compare-java-opts=OPTS} do the same with the stores' JVM options
+ * (their launcher's {@code SIDECARS_JAVA_OPTS}).
+ *
+ * <p>{@code --rate=N} makes every run an open loop at N writes/s offered over its CLIENTS streams
+ * (each write timed from when it was due; see {@link StoreLoad}) instead of closed loops, and
+ * prints where each run's writes over 10 ms ended: the latency at a given load, and its stalls.
  *
  * <p>Usage: {@code scripts/bench.sh StoreLoopbackBenchmark [--compare=DIST] [--set=NAME=VALUE]...
- * [--compare-set=NAME=VALUE]... [--repeats=N] [--modes=spread,leader,follower] [SECONDS [WARMUP
- * [CLIENTS...]]]} (default 20 s per run, 180 s
- * of warm-up at 256 clients, then 8, 24 and 64 clients, one repeat).
+ * [--compare-set=NAME=VALUE]... [--java-opts=OPTS] [--compare-java-opts=OPTS] [--rate=N]
+ * [--repeats=N] [--modes=spread,leader,follower] [SECONDS [WARMUP [CLIENTS...]]]} (default 20 s
+ * per run, 180 s of warm-up at 256 clients, then 8, 24 and 64 clients, one repeat).
  */
 public final class StoreLoopbackBenchmark {
 
     private StoreLoopbackBenchmark() {}
 
     /** One measured run. */
-    private record Row(String cluster, String mode, int clients, double rate, double p50, double p99, String line) { }
+    private record Row(String cluster, String mode, int clients, double rate, double p50, double p99, String line,
+                       String slow) { }
 
     public static void main(String[] args) throws Exception {
         Path compare = null;
         List<String> setA = new ArrayList<>();
         List<String> setB = new ArrayList<>();
+        String javaA = "";
+        String javaB = null;
+        double rate = 0;
         int repeats = 1;
         List<String> modes = List.of("spread", "leader", "follower");
         List<String> positional = new ArrayList<>();
@@ -56,6 +66,12 @@ public final class StoreLoopbackBenchmark {
                 setA.add(option(a.substring("--set=".length())));
             } else if (a.startsWith("--compare-set=")) {
                 setB.add(option(a.substring("--compare-set=".length())));
+            } else if (a.startsWith("--java-opts=")) {
+                javaA = a.substring("--java-opts=".length());
+            } else if (a.startsWith("--compare-java-opts=")) {
+                javaB = a.substring("--compare-java-opts=".length());
+            } else if (a.startsWith("--rate=")) {
+                rate = Double.parseDouble(a.substring("--rate=".length()));
             } else if (a.startsWith("--repeats=")) {
                 repeats = Integer.parseInt(a.substring("--repeats=".length()));
             } else if (a.startsWith("--modes=")) {
@@ -69,15 +85,18 @@ public final class StoreLoopbackBenchmark {
         List<Integer> counts = positional.size() > 2
                 ? positional.subList(2, positional.size()).stream().map(Integer::parseInt).toList() : List.of(8, 24, 64);
         Path dist = Path.of(System.getProperty("sidecars.dist", "packaging/target/dist")).toAbsolutePath();
-        if (compare == null && !setB.isEmpty()) {
+        if (compare == null && (!setB.isEmpty() || javaB != null)) {
             compare = dist;
+        }
+        if (javaB == null) {
+            javaB = javaA;
         }
         Path root = Files.createTempDirectory("store-loopback");
         List<LoopbackCluster> clusters = new ArrayList<>();
         try {
-            clusters.add(LoopbackCluster.start("A", dist, root.resolve("a"), "127.0.0", setA));
+            clusters.add(LoopbackCluster.start("A", dist, root.resolve("a"), "127.0.0", setA, javaA));
             if (compare != null) {
-                clusters.add(LoopbackCluster.start("B", compare, root.resolve("b"), "127.0.1", setB));
+                clusters.add(LoopbackCluster.start("B", compare, root.resolve("b"), "127.0.1", setB, javaB));
             }
             for (LoopbackCluster c : clusters) {
                 c.awaitLeader(Duration.ofMinutes(2));
@@ -93,7 +112,7 @@ public final class StoreLoopbackBenchmark {
                     for (String mode : modes) {
                         for (int r = 0; r < repeats; r++) {
                             for (LoopbackCluster c : clusters) {
-                                rows.add(run(probe, c, mode, clients, seconds));
+                                rows.add(run(probe, c, mode, clients, seconds, rate));
                             }
                         }
                     }
@@ -104,8 +123,13 @@ public final class StoreLoopbackBenchmark {
                     "clients", "updates/s", "p50 ms", "p90 ms", "p99 ms", "flush p50", "flush p99", "wake p99", "steal", "busy%", "µs/upd",
                     "cs/upd", LoopbackCluster.GROUP_COMMIT_HEADER, LoopbackCluster.GROUP_COMMIT_HEADER);
             rows.forEach(r -> System.out.println(r.line()));
+            if (rate > 0) {
+                System.out.println();
+                rows.forEach(r -> System.out.printf("%-3s %-9s %7d  %s%n", r.cluster(), r.mode(), r.clients(), r.slow()));
+            }
             System.out.println("3 stores on loopback, 1 shard of 3 replicas, fsync, mutual TLS; an Updates stream per "
-                    + "client; flush: a 4 KiB write and fdatasync every 10 ms on the same disk; wake p99: how late the probe's thread woke from its pauses (a woken "
+                    + "client" + (rate > 0 ? String.format(", %.0f writes/s offered over them (an open loop)", rate) : "")
+                    + "; flush: a 4 KiB write and fdatasync every 10 ms on the same disk; wake p99: how late the probe's thread woke from its pauses (a woken "
                     + "thread's wait for a CPU); steal: the host's, in "
                     + "ticks of 10 ms summed over both CPUs, during the run; busy%: the host's CPUs busy (not idle, "
                     + "not waiting for I/O, not stolen); µs/upd: CPU the three stores used per acknowledged update; "
@@ -114,7 +138,7 @@ public final class StoreLoopbackBenchmark {
                     + "(entries/s their writers sent, updates per entry, mean ms the oldest update of an entry waited "
                     + "for it, mean ms from an entry going out to its answer)");
             if (clusters.size() > 1) {
-                summary(rows, counts, modes, dist + " " + setA, compare + " " + setB);
+                summary(rows, counts, modes, dist + " " + setA + " " + javaA, compare + " " + setB + " " + javaB);
             }
         } finally {
             for (LoopbackCluster c : clusters) {
@@ -170,7 +194,7 @@ public final class StoreLoopbackBenchmark {
         return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
-    private static Row run(HostProbe probe, LoopbackCluster c, String mode, int clients, int seconds)
+    private static Row run(HostProbe probe, LoopbackCluster c, String mode, int clients, int seconds, double rate)
             throws Exception {
         List<Path> sockets = switch (mode) {
             case "spread" -> c.sockets();
@@ -178,11 +202,13 @@ public final class StoreLoopbackBenchmark {
             case "follower" -> List.of(c.followerSocket());
             default -> throw new IllegalArgumentException("mode " + mode + ": spread, leader or follower");
         };
-        StoreLoad.run(sockets, clients, 40, Duration.ofSeconds(5));
+        StoreLoad.run(sockets, clients, 40, Duration.ZERO, Duration.ofSeconds(5), StoreLoad.Api.STREAM, rate);
         probe.take();
         HostCpu host = HostCpu.now();
         LoopbackCluster.Reading before = c.read();
-        StoreLoad.Result r = StoreLoad.run(sockets, clients, 40, Duration.ofSeconds(seconds));
+        java.time.LocalTime from = java.time.LocalTime.now(java.time.ZoneOffset.UTC);
+        StoreLoad.Result r = StoreLoad.run(sockets, clients, 40, Duration.ZERO, Duration.ofSeconds(seconds),
+                StoreLoad.Api.STREAM, rate);
         LoopbackCluster.Reading after = c.read();
         HostCpu used = HostCpu.now().minus(host);
         HostProbe.Samples probed = probe.take();
@@ -196,7 +222,8 @@ public final class StoreLoopbackBenchmark {
                 r.acked() == 0 ? 0 : (double) switched / r.acked(),
                 c.groupCommit(before, after, true, r.seconds()), c.groupCommit(before, after, false, r.seconds()));
         System.out.println(line);
-        return new Row(c.name(), mode, clients, r.perSecond(), r.percentileMillis(50), r.percentileMillis(99), line);
+        return new Row(c.name(), mode, clients, r.perSecond(), r.percentileMillis(50), r.percentileMillis(99), line,
+                "from " + from.truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + " UTC: " + r.slowSpread());
     }
 
     /** The host's CPU time so far from /proc/stat, in ticks summed over all CPUs (zeros where there is none). */

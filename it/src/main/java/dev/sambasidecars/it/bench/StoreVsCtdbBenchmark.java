@@ -45,7 +45,9 @@ import java.util.concurrent.Future;
  * and shaded, on two cores take about three minutes to reach steady speed, one store had spent
  * 100 s compiling a few minutes in, and runs after 60 s gave half the rate; 20,000/s).
  * With {@code BENCH_CTDB_MONITOR_OFF} set in the environment, CTDB's monitor event runs every
- * hour instead of every 15 s on each node: a diagnosis of the stores' stalls, not a figure.
+ * hour instead of every 15 s on each node: a diagnosis of the stores' stalls, not a figure. Each
+ * run's slow writes are printed with the wall-clock (UTC) time its measurement began; {@code
+ * BENCH_LOGS} keeps the stores' logs to set beside them (see {@link #keepLogs}).
  */
 public final class StoreVsCtdbBenchmark {
     /**
@@ -144,6 +146,7 @@ public final class StoreVsCtdbBenchmark {
             System.out.println("flush: a 4 KiB write and fdatasync every 10 ms on the nodes' disk during the run "
                     + "(a commit waits for two replicas to flush its entry on this disk); wake: how late the probe's "
                     + "thread woke from each 10 ms pause (how long a woken thread waited for a CPU)");
+            keepLogs(cluster);
             double ctdbRate = median(runs.stream().filter(r -> r.what().startsWith("ctdb pstore")).mapToDouble(Run::rate).toArray());
             System.out.println();
             for (StoreLoad.Api api : StoreLoad.Api.values()) {
@@ -156,6 +159,29 @@ public final class StoreVsCtdbBenchmark {
                         what, sameClients / ctdbRate, clients, storeRate / ctdbRate, many);
             }
         }
+    }
+
+    /**
+     * With {@code BENCH_LOGS} set to a directory, copies each node's persist-store log there, and
+     * every {@code .log} file in the nodes' shared directory (where {@code SIDECARS_IT_JAVA_OPTS}
+     * can have the stores' collectors log, e.g. {@code -Xlog:gc:file=/shared/gc-%p.log:time}): what
+     * the stores did at the wall-clock times each run's slow writes are printed with.
+     */
+    private static void keepLogs(SambaCluster cluster) throws java.io.IOException {
+        String dir = System.getenv("BENCH_LOGS");
+        if (dir == null || dir.isBlank()) {
+            return;
+        }
+        Path to = Files.createDirectories(Path.of(dir));
+        for (int i = 0; i < cluster.size(); i++) {
+            cluster.exec(i, "cp /var/log/persist-store.log /shared/node" + i + "-persist-store.log").orThrow();
+        }
+        try (var logs = Files.newDirectoryStream(cluster.sharedDirectory(), "*.log")) {
+            for (Path log : logs) {
+                Files.copy(log, to.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        System.out.println("BENCH_LOGS: the stores' logs are in " + to);
     }
 
     private static String storeRun(StoreLoad.Api api) {
@@ -178,9 +204,11 @@ public final class StoreVsCtdbBenchmark {
 
     private static Run store(String what, List<Path> sockets, int clients, int seconds, StoreLoad.Api api,
                              double perSecond) throws InterruptedException {
+        java.time.LocalTime measuredFrom = java.time.LocalTime.now(java.time.ZoneOffset.UTC).plus(RAMP_UP);
         StoreLoad.Result r = StoreLoad.run(sockets, clients, 40, RAMP_UP, Duration.ofSeconds(seconds), api, perSecond);
         return new Run(what, clients, r.acked(), r.seconds(), r.percentileMillis(50), r.percentileMillis(99),
-                r.failed(), r.slowSpread(), null);
+                r.failed(), "from " + measuredFrom.truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + " UTC: "
+                        + r.slowSpread(), null);
     }
 
     private static Run ctdb(SambaCluster cluster, String mode, int clients, int seconds) throws Exception {

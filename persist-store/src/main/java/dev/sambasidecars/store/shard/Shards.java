@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
-import java.util.zip.CRC32C;
 
 /**
  * Keys to shards and shards to nodes. A key's shard is its CRC-32C modulo the shard count (fixed
@@ -29,9 +28,7 @@ public final class Shards {
     }
 
     public int of(ByteString key) {
-        CRC32C crc = new CRC32C();
-        crc.update(key.asReadOnlyByteBuffer());
-        return (int) (crc.getValue() % count);
+        return (int) (Integer.toUnsignedLong(Crc32c.of(key)) % count);
     }
 
     /** The Raft group id of a shard: the same on every node for the same store name. */

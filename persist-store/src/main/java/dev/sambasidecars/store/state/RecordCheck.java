@@ -2,8 +2,8 @@ package dev.sambasidecars.store.state;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.sambasidecars.store.shard.Crc32c;
 import dev.sambasidecars.store.v1.PersistentOpen;
-import java.util.zip.CRC32C;
 
 /**
  * What every record must be before the store takes it: a key of at most {@link #MAX_KEY} bytes,
@@ -26,9 +26,7 @@ public final class RecordCheck {
     }
 
     public static int crc32c(ByteString bytes) {
-        CRC32C crc = new CRC32C();
-        crc.update(bytes.asReadOnlyByteBuffer());
-        return (int) crc.getValue();
+        return Crc32c.of(bytes);
     }
 
     public static void checkKey(ByteString key) throws InvalidRecordException {
