@@ -269,6 +269,21 @@ class EventScriptShellTest {
     }
 
     @Test
+    void monitorAsksNothingWhenTheBridgeWatchesNothing() throws Exception {
+        // The bridge leaves an empty list when 'fail monitor when down' is empty: monitor can
+        // only pass, and starts no interpreter to ask (it runs every 15 s on every node).
+        Files.writeString(state, "");
+        listen(); // bound but never accepting: a connection attempt would wait in the backlog
+
+        Run r = run("monitor");
+
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.millis() < QUICK_MS, "took " + r.millis() + " ms");
+        listener.configureBlocking(false);
+        assertNull(listener.accept(), "the script contacted the bridge");
+    }
+
+    @Test
     void stuckBridgeListedInTheStateFileFailsMonitor() throws Exception {
         assumePython();
         Files.writeString(state, "ctdb-bridge\n");

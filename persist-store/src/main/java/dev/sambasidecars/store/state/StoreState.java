@@ -128,16 +128,17 @@ public final class StoreState {
             }
         }
         long version = nextVersion++;
+        boolean onlyDeletes = true;
         for (int i = 0; i < u.getWritesCount(); i++) {
             Write w = u.getWrites(i);
             if (w.getDelete()) {
                 remove(w.getKey());
             } else {
+                onlyDeletes = false;
                 put(new Entry(Record.newBuilder().setKey(w.getKey()).setValue(w.getValue()).setCrc32C(w.getCrc32C())
                         .setVersion(version).setShard(shard).build(), opens.get(i)));
             }
         }
-        boolean onlyDeletes = u.getWritesList().stream().allMatch(Write::getDelete);
         return UpdateResult.newBuilder().setStatus(Status.STATUS_OK).setVersion(onlyDeletes ? 0 : version).build();
     }
 
