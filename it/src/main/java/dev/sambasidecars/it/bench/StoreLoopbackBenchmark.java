@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -206,7 +209,7 @@ public final class StoreLoopbackBenchmark {
         probe.take();
         HostCpu host = HostCpu.now();
         LoopbackCluster.Reading before = c.read();
-        java.time.LocalTime from = java.time.LocalTime.now(java.time.ZoneOffset.UTC);
+        LocalTime from = LocalTime.now(ZoneOffset.UTC);
         StoreLoad.Result r = StoreLoad.run(sockets, clients, 40, Duration.ZERO, Duration.ofSeconds(seconds),
                 StoreLoad.Api.STREAM, rate);
         LoopbackCluster.Reading after = c.read();
@@ -223,7 +226,7 @@ public final class StoreLoopbackBenchmark {
                 c.groupCommit(before, after, true, r.seconds()), c.groupCommit(before, after, false, r.seconds()));
         System.out.println(line);
         return new Row(c.name(), mode, clients, r.perSecond(), r.percentileMillis(50), r.percentileMillis(99), line,
-                "from " + from.truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + " UTC: " + r.slowSpread());
+                "from " + from.truncatedTo(ChronoUnit.MILLIS) + " UTC: " + r.slowSpread());
     }
 
     /** The host's CPU time so far from /proc/stat, in ticks summed over all CPUs (zeros where there is none). */

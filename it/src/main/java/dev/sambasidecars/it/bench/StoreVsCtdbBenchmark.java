@@ -4,10 +4,16 @@ import dev.sambasidecars.it.ClusterSpec;
 import dev.sambasidecars.it.SambaCluster;
 import dev.sambasidecars.it.Sidecars;
 import dev.sambasidecars.store.load.StoreLoad;
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -167,7 +173,7 @@ public final class StoreVsCtdbBenchmark {
      * can have the stores' collectors log, e.g. {@code -Xlog:gc:file=/shared/gc-%p.log:time}): what
      * the stores did at the wall-clock times each run's slow writes are printed with.
      */
-    private static void keepLogs(SambaCluster cluster) throws java.io.IOException {
+    private static void keepLogs(SambaCluster cluster) throws IOException {
         String dir = System.getenv("BENCH_LOGS");
         if (dir == null || dir.isBlank()) {
             return;
@@ -176,9 +182,9 @@ public final class StoreVsCtdbBenchmark {
         for (int i = 0; i < cluster.size(); i++) {
             cluster.exec(i, "cp /var/log/persist-store.log /shared/node" + i + "-persist-store.log").orThrow();
         }
-        try (var logs = Files.newDirectoryStream(cluster.sharedDirectory(), "*.log")) {
+        try (DirectoryStream<Path> logs = Files.newDirectoryStream(cluster.sharedDirectory(), "*.log")) {
             for (Path log : logs) {
-                Files.copy(log, to.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(log, to.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             }
         }
         System.out.println("BENCH_LOGS: the stores' logs are in " + to);
@@ -204,10 +210,10 @@ public final class StoreVsCtdbBenchmark {
 
     private static Run store(String what, List<Path> sockets, int clients, int seconds, StoreLoad.Api api,
                              double perSecond) throws InterruptedException {
-        java.time.LocalTime measuredFrom = java.time.LocalTime.now(java.time.ZoneOffset.UTC).plus(RAMP_UP);
+        LocalTime measuredFrom = LocalTime.now(ZoneOffset.UTC).plus(RAMP_UP);
         StoreLoad.Result r = StoreLoad.run(sockets, clients, 40, RAMP_UP, Duration.ofSeconds(seconds), api, perSecond);
         return new Run(what, clients, r.acked(), r.seconds(), r.percentileMillis(50), r.percentileMillis(99),
-                r.failed(), "from " + measuredFrom.truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + " UTC: "
+                r.failed(), "from " + measuredFrom.truncatedTo(ChronoUnit.MILLIS) + " UTC: "
                         + r.slowSpread(), null);
     }
 
