@@ -12,9 +12,15 @@ import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** How a store node sets up Ratis: its server, log, snapshot and client properties, and TLS. */
 final class RatisSettings {
+
+    /** The prefix of JVM system properties that set Ratis keys (see {@link #overrides}). */
+    static final String OVERRIDE_PREFIX = "sidecars.raft.";
+    private static final Logger LOG = LoggerFactory.getLogger(RatisSettings.class);
 
     private RatisSettings() {
     }
@@ -58,7 +64,23 @@ final class RatisSettings {
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2000, TimeUnit.MILLISECONDS));
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(config.writeTimeout().toMillis(), TimeUnit.MILLISECONDS));
         RaftClientConfigKeys.Async.setOutstandingRequestsMax(p, Math.max(100, config.inFlightMax() * 4));
+        overrides(p, System.getProperties());
         return p;
+    }
+
+    /**
+     * Sets every Ratis key named by a JVM system property {@value #OVERRIDE_PREFIX}KEY to its
+     * value, after the store's own settings: for measuring a Ratis setting side by side (e.g.
+     * {@code StoreLoopbackBenchmark --compare-java-opts=-Dsidecars.raft.raft.server.log.segment.cache.num.max=1}),
+     * not a supported configuration. Each one is logged as a warning.
+     */
+    static void overrides(RaftProperties p, java.util.Properties system) {
+        system.stringPropertyNames().stream().filter(k -> k.startsWith(OVERRIDE_PREFIX)).sorted().forEach(k -> {
+            String key = k.substring(OVERRIDE_PREFIX.length());
+            LOG.warn("Ratis setting {} = {} from the JVM's -D{} (an experiment, not a supported configuration)", key,
+                    system.getProperty(k), k);
+            p.set(key, system.getProperty(k));
+        });
     }
 
     static Parameters parameters(StoreConfig config) {
