@@ -2,6 +2,7 @@ package dev.sambasidecars.store.raft;
 
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClientConfigKeys;
@@ -74,7 +75,7 @@ final class RatisSettings {
      * {@code StoreLoopbackBenchmark --compare-java-opts=-Dsidecars.raft.raft.server.log.segment.cache.num.max=1}),
      * not a supported configuration. Each one is logged as a warning.
      */
-    static void overrides(RaftProperties p, java.util.Properties system) {
+    static void overrides(RaftProperties p, Properties system) {
         system.stringPropertyNames().stream().filter(k -> k.startsWith(OVERRIDE_PREFIX)).sorted().forEach(k -> {
             String key = k.substring(OVERRIDE_PREFIX.length());
             LOG.warn("Ratis setting {} = {} from the JVM's -D{} (an experiment, not a supported configuration)", key,
