@@ -5,9 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -209,7 +206,6 @@ public final class StoreLoopbackBenchmark {
         probe.take();
         HostCpu host = HostCpu.now();
         LoopbackCluster.Reading before = c.read();
-        LocalTime from = LocalTime.now(ZoneOffset.UTC);
         StoreLoad.Result r = StoreLoad.run(sockets, clients, 40, Duration.ZERO, Duration.ofSeconds(seconds),
                 StoreLoad.Api.STREAM, rate);
         LoopbackCluster.Reading after = c.read();
@@ -226,7 +222,7 @@ public final class StoreLoopbackBenchmark {
                 c.groupCommit(before, after, true, r.seconds()), c.groupCommit(before, after, false, r.seconds()));
         System.out.println(line);
         return new Row(c.name(), mode, clients, r.perSecond(), r.percentileMillis(50), r.percentileMillis(99), line,
-                "from " + from.truncatedTo(ChronoUnit.MILLIS) + " UTC: " + r.slowSpread());
+                r.slowSpreadSince());
     }
 
     /** The host's CPU time so far from /proc/stat, in ticks summed over all CPUs (zeros where there is none). */

@@ -11,9 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.LocalTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -210,11 +207,9 @@ public final class StoreVsCtdbBenchmark {
 
     private static Run store(String what, List<Path> sockets, int clients, int seconds, StoreLoad.Api api,
                              double perSecond) throws InterruptedException {
-        LocalTime measuredFrom = LocalTime.now(ZoneOffset.UTC).plus(RAMP_UP);
         StoreLoad.Result r = StoreLoad.run(sockets, clients, 40, RAMP_UP, Duration.ofSeconds(seconds), api, perSecond);
         return new Run(what, clients, r.acked(), r.seconds(), r.percentileMillis(50), r.percentileMillis(99),
-                r.failed(), "from " + measuredFrom.truncatedTo(ChronoUnit.MILLIS) + " UTC: "
-                        + r.slowSpread(), null);
+                r.failed(), r.slowSpreadSince(), null);
     }
 
     private static Run ctdb(SambaCluster cluster, String mode, int clients, int seconds) throws Exception {

@@ -101,8 +101,7 @@ interface Calls {
                         calls = null;
                         replies = null;
                     }
-                    o = waiting;
-                    waiting = null;
+                    o = take();
                 }
                 if (o != null) {
                     o.settled(null, e);

@@ -18,6 +18,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -44,9 +48,9 @@ public final class StoreLoad {
     /** What a key must hold: its last acknowledged write, or one of the unknown-outcome ones after it. */
     public record KeyState(long acked, List<Long> uncertain) { }
 
-    /** What a run did. */
+    /** What a run did; {@code measuredFrom}: the wall-clock time its measurement began (after the ramp-up). */
     public record Result(long acked, long failed, double seconds, long[] latencyNanos, long[] slowEndsNanos,
-                         Map<ByteString, KeyState> keys) {
+                         Map<ByteString, KeyState> keys, Instant measuredFrom) {
         public double perSecond() {
             return acked / seconds;
         }
@@ -81,6 +85,15 @@ public final class StoreLoad {
                     byWindow.size(), (long) Math.ceil(seconds * 10), slowEndsNanos.length == 0 ? 0.0
                             : 100.0 * top / slowEndsNanos.length,
                     worst.stream().map(w -> String.format("%.1f", w / 10.0)).toList());
+        }
+
+        /**
+         * {@link #slowSpread} after the UTC time of day the measurement began, so that its windows
+         * can be set beside the stores' logs.
+         */
+        public String slowSpreadSince() {
+            return "from " + LocalTime.ofInstant(measuredFrom, ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS) + " UTC: "
+                    + slowSpread();
         }
 
         @Override
@@ -163,6 +176,7 @@ public final class StoreLoad {
         Pacer pacer = perSecond > 0 ? new Pacer(perSecond) : null;
         long t0 = System.nanoTime();
         long measureFrom = t0 + rampUp.toNanos();
+        Instant measuredFrom = Instant.now().plus(rampUp);
         List<Client> all = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             StoreGrpc.StoreStub stub = StoreGrpc.newStub(channels.get(c % channels.size()));
@@ -208,7 +222,7 @@ public final class StoreLoad {
             }
         }
         Arrays.sort(lat);
-        return new Result(total, failed.get(), seconds, lat, slowEnds, Map.copyOf(keys));
+        return new Result(total, failed.get(), seconds, lat, slowEnds, Map.copyOf(keys), measuredFrom);
     }
 
     /** Where the clients still waiting for a reply write to, and how many there are for each socket. */

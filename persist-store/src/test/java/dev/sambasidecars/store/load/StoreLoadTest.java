@@ -41,7 +41,8 @@ class StoreLoadTest {
         }
         ends[18] = 50 * ms;
         ends[19] = 7_990 * ms;
-        StoreLoad.Result r = new StoreLoad.Result(1000, 0, 8.0, new long[0], ends, java.util.Map.of());
+        StoreLoad.Result r = new StoreLoad.Result(1000, 0, 8.0, new long[0], ends, java.util.Map.of(),
+                java.time.Instant.EPOCH);
         assertEquals("20 writes over 10 ms ended in 4 of 80 100-ms windows; the 10 fullest hold 100% of them "
                 + "(the 5 fullest start at [1.2, 3.4, 0.0, 7.9] s)", r.slowSpread());
     }
