@@ -8,6 +8,7 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One client's stream of writes: every call starts its write at once and its reply goes back
@@ -19,10 +20,17 @@ final class UpdateStream implements StreamObserver<UpdateCall> {
 
     /** Writes one stream may have under way at once. */
     static final int WINDOW = 1024;
+    /**
+     * Replies after which the stream reads that many calls more: one request to the transport per
+     * this many writes, not per write (each is a task on the network thread). A stream stops
+     * reading only with more than {@code WINDOW - REREAD} writes under way, whose replies come.
+     */
+    static final int REREAD = 64;
 
     private final StoreService service;
     private final ServerCallStreamObserver<UpdateReply> calls;
     private final PendingReplies<UpdateReply> replies;
+    private final AtomicInteger replied = new AtomicInteger();
 
     UpdateStream(StoreService service, ServerCallStreamObserver<UpdateReply> out) {
         this.service = service;
@@ -51,10 +59,10 @@ final class UpdateStream implements StreamObserver<UpdateCall> {
                         .setDetail(String.valueOf(status.getDescription()))).build()));
     }
 
-    /** Sends a reply (from whichever thread completed the write), then reads one call more. */
+    /** Sends a reply (from whichever thread completed the write); every {@link #REREAD} replies, reads as many calls more. */
     private void reply(UpdateReply reply) {
-        if (replies.reply(reply)) {
-            calls.request(1);
+        if (replies.reply(reply) && replied.incrementAndGet() % REREAD == 0) {
+            calls.request(REREAD);
         }
     }
 

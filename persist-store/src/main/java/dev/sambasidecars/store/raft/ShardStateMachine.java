@@ -2,6 +2,7 @@ package dev.sambasidecars.store.raft;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
 import dev.sambasidecars.store.state.InvalidRecordException;
 import dev.sambasidecars.store.state.SnapshotFile;
 import dev.sambasidecars.store.state.StoreState;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
@@ -120,23 +122,43 @@ public final class ShardStateMachine extends BaseStateMachine {
         return latest;
     }
 
+    /**
+     * A write this node proposed itself ({@link ProtoMessage}) keeps its {@link Command} in the
+     * transaction, which Ratis hands back to {@link #applyTransaction} on this node: the leader
+     * applies the object its entry's bytes were made from instead of parsing them again (every
+     * other replica, and this one after a restart, parses the bytes; both give the same command).
+     */
+    @Override
+    public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+        TransactionContext.Builder b = TransactionContext.newBuilder().setStateMachine(this).setClientRequest(request);
+        Command own = ProtoMessage.of(request.getMessage(), Command.class);
+        if (own != null) {
+            b.setStateMachineContext(own);
+        }
+        return b.build();
+    }
+
+    /** Replies with a {@link ProtoMessage}: the leader's writer takes its results without parsing them. */
     @Override
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
-        Command command;
-        try {
-            command = Command.parseFrom(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
-        } catch (InvalidProtocolBufferException e) {
-            // Only this daemon writes the log: an entry that does not parse is skipped the same way on every replica.
-            LOG.error("shard {}: log entry {} is not a command: {}", state.shard(), entry.getIndex(), e.getMessage());
-            command = Command.getDefaultInstance();
-        }
-        ByteString reply;
+        Command command = trx.getStateMachineContext() instanceof Command own ? own : command(entry);
+        MessageLite reply;
         synchronized (state) {
             reply = state.apply(entry.getIndex(), command);
             updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
         }
-        return CompletableFuture.completedFuture(Message.valueOf(reply.asReadOnlyByteBuffer()));
+        return CompletableFuture.completedFuture(new ProtoMessage<>(reply));
+    }
+
+    private Command command(LogEntryProto entry) {
+        try {
+            return Command.parseFrom(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
+        } catch (InvalidProtocolBufferException e) {
+            // Only this daemon writes the log: an entry that does not parse is skipped the same way on every replica.
+            LOG.error("shard {}: log entry {} is not a command: {}", state.shard(), entry.getIndex(), e.getMessage());
+            return Command.getDefaultInstance();
+        }
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.sambasidecars.store.raft;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.sambasidecars.store.v1.Batch;
 import dev.sambasidecars.store.v1.BatchResult;
 import dev.sambasidecars.store.v1.Command;
@@ -33,7 +32,7 @@ final class ShardWriter {
      */
     @FunctionalInterface
     interface Proposer {
-        CompletableFuture<byte[]> propose(Command command, Runnable taken);
+        CompletableFuture<BatchResult> propose(Command command, Runnable taken);
     }
 
     private record Pending(Update update, CompletableFuture<UpdateResult> result, long queuedNanos) { }
@@ -138,7 +137,7 @@ final class ShardWriter {
                 drain();
             }
         };
-        CompletableFuture<byte[]> reply;
+        CompletableFuture<BatchResult> reply;
         try {
             reply = propose.propose(Command.newBuilder().setBatch(b).build(), taken);
         } catch (RuntimeException e) {
@@ -147,28 +146,28 @@ final class ShardWriter {
         // Without a linger, the next entry goes out before this one's results are handed back:
         // those callers' replies then overlap the next round instead of delaying it. With one,
         // an answered entry's results go first and the next entry waits for its callers.
-        reply.whenComplete((bytes, error) -> {
+        reply.whenComplete((results, error) -> {
             long round = System.nanoTime() - sent;
             if (lingerNanos > 0 && error == null && out.compareAndSet(false, true)) {
                 seen.answered(round);
-                lingerAfter(batch, bytes);
+                lingerAfter(batch, results);
                 return;
             }
             taken.run();
             seen.answered(round);
-            complete(batch, bytes, error);
+            complete(batch, results, error);
         });
     }
 
     /** Hands an answered entry's results back, then holds the next entry for its callers (see the constructor). */
-    private void lingerAfter(List<Pending> batch, byte[] bytes) {
+    private void lingerAfter(List<Pending> batch, BatchResult results) {
         long linger;
         synchronized (this) {
             inFlight--;
             lingerFor = batch.size();
             linger = ++lingers;
         }
-        complete(batch, bytes, null);
+        complete(batch, results, null);
         timer.schedule(() -> lingerOver(linger), lingerNanos, TimeUnit.NANOSECONDS);
         drain();
     }
@@ -183,20 +182,16 @@ final class ShardWriter {
         drain();
     }
 
-    private static void complete(List<Pending> batch, byte[] bytes, Throwable error) {
+    private static void complete(List<Pending> batch, BatchResult answer, Throwable error) {
         if (error == null) {
-            try {
-                List<UpdateResult> results = BatchResult.parseFrom(bytes).getResultsList();
-                if (results.size() != batch.size()) {
-                    error = new IllegalStateException(results.size() + " results for " + batch.size() + " updates");
-                } else {
-                    for (int i = 0; i < batch.size(); i++) {
-                        batch.get(i).result().complete(results.get(i));
-                    }
-                    return;
+            List<UpdateResult> results = answer.getResultsList();
+            if (results.size() != batch.size()) {
+                error = new IllegalStateException(results.size() + " results for " + batch.size() + " updates");
+            } else {
+                for (int i = 0; i < batch.size(); i++) {
+                    batch.get(i).result().complete(results.get(i));
                 }
-            } catch (InvalidProtocolBufferException e) {
-                error = e;
+                return;
             }
         }
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;

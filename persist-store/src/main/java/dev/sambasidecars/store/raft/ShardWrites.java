@@ -1,8 +1,12 @@
 package dev.sambasidecars.store.raft;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
 import dev.sambasidecars.store.v1.Batch;
 import dev.sambasidecars.store.v1.BatchResult;
 import dev.sambasidecars.store.v1.Command;
+import dev.sambasidecars.store.v1.ExpireResult;
 import dev.sambasidecars.store.v1.Update;
 import dev.sambasidecars.store.v1.UpdateResult;
 import java.io.IOException;
@@ -47,7 +51,7 @@ final class ShardWrites {
     /** Adds the next shard's writer (shards are added in order, once their clients exist). */
     void addShard(ScheduledExecutorService timers) {
         int shard = writers.size();
-        writers.add(new ShardWriter((cmd, taken) -> bounded(shard, propose(shard, cmd, taken)), config.batchMax(),
+        writers.add(new ShardWriter((cmd, taken) -> bounded(shard, proposeBatch(shard, cmd, taken)), config.batchMax(),
                 config.inFlightMax(), config.writeTimeout(), () -> new StoreUnavailableException(shard, "shard " + shard
                         + " is unavailable: no answer within " + config.writeTimeout().toMillis() + " ms", null),
                 config.linger(), timers));
@@ -70,10 +74,12 @@ final class ShardWrites {
      * not to lead, not yet or no longer ({@link #notLeading}), refuses before appending anything,
      * and the entry then goes through
      * the shard's Raft client, which finds the leader and retries under one call id (the retry
-     * cache keeps it from applying twice).
+     * cache keeps it from applying twice). Completes with the entry's reply: this node's state
+     * machine's own object where its replica applied the entry, else parsed with {@code parser}.
      */
-    CompletableFuture<byte[]> propose(int shard, Command command, Runnable taken) {
-        Message m = Message.valueOf(command.toByteString().asReadOnlyByteBuffer());
+    private <T extends MessageLite> CompletableFuture<T> propose(int shard, Command command, Runnable taken,
+                                                               Class<T> type, Parser<T> parser) {
+        Message m = new ProtoMessage<>(command);
         RaftServer.Division d = node.division(shard);
         if (d != null && d.getInfo().isLeaderReady()) {
             RaftClientRequest req = RaftClientRequest.newBuilder().setClientId(node.localClient())
@@ -91,17 +97,47 @@ final class ShardWrites {
             } catch (IOException e) {
                 local = CompletableFuture.failedFuture(e);
             }
-            return local.thenCompose(r -> notLeading(r) ? clients.write(shard, m)
-                    : CompletableFuture.completedFuture(ShardClients.content(r)));
+            return local.thenCompose(r -> notLeading(r) ? clients.write(shard, m).thenApply(b -> parse(b, parser))
+                    : CompletableFuture.completedFuture(reply(r, type, parser)));
         }
         StoreNode.Forwarder f = forwarder;
         RaftPeerId leader = d == null ? null : d.getInfo().getLeaderId();
         if (f != null && leader != null && command.hasBatch() && StoreNode.pnnOf(leader) != config.thisNode()) {
             forwarded.addAndGet(command.getBatch().getUpdatesCount());
             return f.forward(StoreNode.pnnOf(leader), shard, command.getBatch(), taken)
-                    .thenCompose(r -> r == null ? clients.write(shard, m) : CompletableFuture.completedFuture(r.toByteArray()));
+                    .thenCompose(r -> r == null ? clients.write(shard, m).thenApply(b -> parse(b, parser))
+                            : CompletableFuture.completedFuture(type.cast(r)));
         }
-        return clients.write(shard, m);
+        return clients.write(shard, m).thenApply(b -> parse(b, parser));
+    }
+
+    /** Sends a batch of updates (see {@link #propose(int, Command, Runnable, Class, Parser)}). */
+    CompletableFuture<BatchResult> proposeBatch(int shard, Command batch, Runnable taken) {
+        return propose(shard, batch, taken, BatchResult.class, BatchResult.parser());
+    }
+
+    /** Sends an expiry sweep; only where this node leads the shard, or through the shard's client. */
+    CompletableFuture<ExpireResult> proposeExpire(int shard, Command expire) {
+        return propose(shard, expire, () -> { }, ExpireResult.class, ExpireResult.parser());
+    }
+
+    /** An entry's reply from this node's own replica: the state machine's object, not parsed again. */
+    private static <T extends MessageLite> T reply(RaftClientReply r, Class<T> type, Parser<T> parser) {
+        if (r.isSuccess()) {
+            T own = ProtoMessage.of(r.getMessage(), type);
+            if (own != null) {
+                return own;
+            }
+        }
+        return parse(ShardClients.content(r), parser);
+    }
+
+    private static <T extends MessageLite> T parse(byte[] bytes, Parser<T> parser) {
+        try {
+            return parser.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new CompletionException(e);
+        }
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.sambasidecars.store.raft;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.sambasidecars.store.shard.Shards;
 import dev.sambasidecars.store.state.RecordCheck;
 import dev.sambasidecars.store.state.StoreState;
@@ -440,14 +439,8 @@ public final class StoreNode implements AutoCloseable {
             }
             long due = m.nextDeadline();
             if (due != 0 && due <= now) {
-                writes.propose(s, Command.newBuilder().setExpire(Expire.newBuilder().setNowUnixMs(now)).build(), () -> { })
-                        .thenAccept(b -> {
-                            try {
-                                expired.addAndGet(dev.sambasidecars.store.v1.ExpireResult.parseFrom(b).getRemovedCount());
-                            } catch (InvalidProtocolBufferException e) {
-                                LOG.warn("shard {}: bad expiry reply: {}", s, e.getMessage());
-                            }
-                        })
+                writes.proposeExpire(s, Command.newBuilder().setExpire(Expire.newBuilder().setNowUnixMs(now)).build())
+                        .thenAccept(r -> expired.addAndGet(r.getRemovedCount()))
                         .exceptionally(e -> {
                             LOG.warn("shard {}: expiry sweep failed: {}", s, e.getMessage());
                             return null;

@@ -1,6 +1,7 @@
 package dev.sambasidecars.store.state;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.MessageLite;
 import dev.sambasidecars.store.shard.Shards;
 import dev.sambasidecars.store.v1.Batch;
 import dev.sambasidecars.store.v1.BatchResult;
@@ -78,13 +79,16 @@ public final class StoreState {
         return records.size();
     }
 
-    /** Applies the log entry at {@code index}; returns the reply for its proposer. */
-    public ByteString apply(long index, Command command) {
+    /**
+     * Applies the log entry at {@code index}; returns the reply for its proposer (a
+     * {@link BatchResult} or an {@link ExpireResult}; an empty one for an entry of neither kind).
+     */
+    public MessageLite apply(long index, Command command) {
         appliedIndex = index;
         return switch (command.getKindCase()) {
-            case BATCH -> batch(command.getBatch()).toByteString();
-            case EXPIRE -> expire(command.getExpire().getNowUnixMs()).toByteString();
-            case KIND_NOT_SET -> ByteString.EMPTY;
+            case BATCH -> batch(command.getBatch());
+            case EXPIRE -> expire(command.getExpire().getNowUnixMs());
+            case KIND_NOT_SET -> BatchResult.getDefaultInstance();
         };
     }
 

@@ -27,14 +27,14 @@ class ShardWriterTest {
 
     /** A log that holds every proposed entry until the test completes it; results echo versions. */
     private final List<Command> proposed = new ArrayList<>();
-    private final List<CompletableFuture<byte[]>> pending = new ArrayList<>();
+    private final List<CompletableFuture<BatchResult>> pending = new ArrayList<>();
 
     private final List<Runnable> taken = new ArrayList<>();
 
-    private CompletableFuture<byte[]> propose(Command c, Runnable t) {
+    private CompletableFuture<BatchResult> propose(Command c, Runnable t) {
         proposed.add(c);
         taken.add(t);
-        CompletableFuture<byte[]> f = new CompletableFuture<>();
+        CompletableFuture<BatchResult> f = new CompletableFuture<>();
         pending.add(f);
         return f;
     }
@@ -49,7 +49,7 @@ class ShardWriterTest {
         for (int j = 0; j < proposed.get(n).getBatch().getUpdatesCount(); j++) {
             b.addResults(UpdateResult.newBuilder().setVersion(1000L * n + j));
         }
-        pending.get(n).complete(b.build().toByteArray());
+        pending.get(n).complete(b.build());
     }
 
     private ShardWriter writer(int batchMax, int inFlightMax) {
@@ -214,7 +214,7 @@ class ShardWriterTest {
         assertTrue(b.isCompletedExceptionally() && c.isCompletedExceptionally());
         // A reply with the wrong number of results fails its updates rather than misattributing them.
         CompletableFuture<UpdateResult> d = w.submit(update(3));
-        pending.get(2).complete(BatchResult.getDefaultInstance().toByteArray());
+        pending.get(2).complete(BatchResult.getDefaultInstance());
         assertTrue(d.isCompletedExceptionally());
     }
 

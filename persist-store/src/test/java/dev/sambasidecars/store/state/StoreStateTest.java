@@ -47,7 +47,7 @@ class StoreStateTest {
 
     private List<UpdateResult> apply(Update... updates) throws Exception {
         Command c = Command.newBuilder().setBatch(Batch.newBuilder().addAllUpdates(List.of(updates))).build();
-        return BatchResult.parseFrom(state.apply(++index, c)).getResultsList();
+        return BatchResult.parseFrom(state.apply(++index, c).toByteString()).getResultsList();
     }
 
     private UpdateResult one(Update u) throws Exception {
@@ -129,7 +129,7 @@ class StoreStateTest {
             foreign = key("x" + i);
         }
         Command c = Command.newBuilder().setBatch(Batch.newBuilder().addUpdates(update(put(foreign, open(1, 0, 1, 1))))).build();
-        UpdateResult r = BatchResult.parseFrom(s0.apply(1, c)).getResults(0);
+        UpdateResult r = BatchResult.parseFrom(s0.apply(1, c).toByteString()).getResults(0);
         assertEquals(Status.STATUS_WRONG_SHARD, r.getStatus());
         assertEquals(0, s0.size());
     }
@@ -145,7 +145,7 @@ class StoreStateTest {
                 .addUpdates(update(put(key("shortguid"), open(2, 0, 1, 1).toBuilder().setClientGuid(ByteString.copyFromUtf8("x")).build())))
                 .addUpdates(update(put(ByteString.EMPTY, open(3, 0, 1, 1)))))
                 .build();
-        List<UpdateResult> r = BatchResult.parseFrom(small.apply(1, c)).getResultsList();
+        List<UpdateResult> r = BatchResult.parseFrom(small.apply(1, c).toByteString()).getResultsList();
         assertEquals(4, r.size());
         r.forEach(u -> assertEquals(Status.STATUS_INVALID_RECORD, u.getStatus(), u.getDetail()));
         assertTrue(r.get(0).getDetail().contains("over the cap of 200"), r.get(0).getDetail());
@@ -221,7 +221,7 @@ class StoreStateTest {
 
     private List<ByteString> expire(long now) throws Exception {
         Command c = Command.newBuilder().setExpire(Expire.newBuilder().setNowUnixMs(now)).build();
-        return ExpireResult.parseFrom(state.apply(++index, c)).getRemovedList();
+        return ExpireResult.parseFrom(state.apply(++index, c).toByteString()).getRemovedList();
     }
 
     /** Replicas fed the same log end equal; a different log ends different. */
@@ -233,10 +233,10 @@ class StoreStateTest {
         List<ByteString> repliesA = new ArrayList<>();
         List<ByteString> repliesB = new ArrayList<>();
         for (int i = 0; i < log.size(); i++) {
-            repliesA.add(a.apply(i + 1, log.get(i)));
+            repliesA.add(a.apply(i + 1, log.get(i)).toByteString());
         }
         for (int i = 0; i < log.size(); i++) {
-            repliesB.add(b.apply(i + 1, log.get(i)));
+            repliesB.add(b.apply(i + 1, log.get(i)).toByteString());
         }
         assertEquals(repliesA, repliesB);
         assertEquals(a.digest(), b.digest());
@@ -292,7 +292,7 @@ class StoreStateTest {
         assertEquals(state.digest(), back.digest());
         // The restored replica goes on exactly like the original.
         Command next = Command.newBuilder().setBatch(Batch.newBuilder().addUpdates(update(put(key("n"), open(5, 1, 1, 1))))).build();
-        assertEquals(state.apply(index + 1, next), back.apply(index + 1, next));
+        assertEquals(state.apply(index + 1, next).toByteString(), back.apply(index + 1, next).toByteString());
         assertEquals(state.digest(), back.digest());
 
         byte[] bytes = Files.readAllBytes(file);
