@@ -69,7 +69,8 @@ public final class PersistStoreMain extends DaemonCommand {
                 cfg.get(m, StoreOptions.SHARDS), cfg.get(m, StoreOptions.REPLICAS), cfg.get(m, StoreOptions.DIRECTORY),
                 raftTls, cfg.get(m, StoreOptions.MAX_RECORD), cfg.get(m, StoreOptions.WRITE_TIMEOUT),
                 cfg.get(m, StoreOptions.BATCH_MAX), cfg.get(m, StoreOptions.IN_FLIGHT), cfg.get(m, StoreOptions.SNAPSHOT_EVERY),
-                StoreConfig.SEGMENT_BYTES, Duration.ofNanos(1000L * cfg.get(m, StoreOptions.BATCH_LINGER)));
+                StoreConfig.SEGMENT_BYTES, Duration.ofNanos(1000L * cfg.get(m, StoreOptions.BATCH_LINGER)),
+                Duration.ofNanos(1000L * cfg.get(m, StoreOptions.BATCH_GAP)));
         StoreNode node;
         try {
             node = StoreNode.start(config);

@@ -47,12 +47,16 @@ public final class StoreOptions implements OptionsProvider {
             "microseconds a shard's leader holds its next log entry once one is answered, for the updates of that "
                     + "entry's callers to come back and join it (fewer, fuller entries: less CPU per write, at up to "
                     + "this much more latency for an update already waiting); 0 sends at once");
+    public static final Option<Integer> BATCH_GAP = Option.of("batch gap", OptionTypes.integer(0, 20_000), 0,
+            "least microseconds between two log entries (or batches forwarded to a shard's leader) a node sends for "
+                    + "a shard; what arrives meanwhile goes out together (fewer, fuller entries and forwards: less CPU "
+                    + "per write at a high rate, up to this much more latency); 0 sends as soon as the previous is out");
     public static final Option<Integer> SNAPSHOT_EVERY = Option.of("snapshot every", OptionTypes.integer(100, Integer.MAX_VALUE),
             100_000, "log entries between snapshots of a shard (the log before a snapshot is then dropped)");
 
     @Override
     public List<ModuleOptions> options() {
         return List.of(ModuleOptions.of(MODULE, List.of(RAFT_PORT, PEER_PORT, NODES, PNN, SHARDS, REPLICAS, DIRECTORY, NAME,
-                MAX_RECORD, WRITE_TIMEOUT, BATCH_MAX, BATCH_LINGER, IN_FLIGHT, SNAPSHOT_EVERY)));
+                MAX_RECORD, WRITE_TIMEOUT, BATCH_MAX, BATCH_LINGER, BATCH_GAP, IN_FLIGHT, SNAPSHOT_EVERY)));
     }
 }

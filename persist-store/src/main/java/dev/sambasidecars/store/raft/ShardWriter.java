@@ -49,6 +49,10 @@ final class ShardWriter {
     /** While lingering, the queue length at which the next entry goes out anyway (0: not lingering). */
     private int lingerFor;
     private long lingers;
+    private final long gapNanos;
+    /** When the last entry went out (nanoTime; 0: none yet), and whether a timer will drain once the gap is over. */
+    private long lastSent;
+    private boolean gapTimed;
     private volatile GroupCommitObserver observer = GroupCommitObserver.NONE;
 
     /**
@@ -58,7 +62,7 @@ final class ShardWriter {
      */
     ShardWriter(Proposer propose, int batchMax, int inFlightMax, Duration maxWait,
                 Supplier<Throwable> late) {
-        this(propose, batchMax, inFlightMax, maxWait, late, Duration.ZERO, null);
+        this(propose, batchMax, inFlightMax, maxWait, late, Duration.ZERO, Duration.ZERO, null);
     }
 
     /**
@@ -66,16 +70,19 @@ final class ShardWriter {
      *     taken), unless as many updates as that entry carried are queued sooner: its callers get
      *     their results first, and what they send next can join the entry instead of waiting a
      *     round for the one after (zero: the next entry goes out at once)
-     * @param timer ends a linger; unused when {@code linger} is zero
+     * @param gap the least time from one entry going out to the next: updates queued meanwhile
+     *     wait for it and go out together (zero: none)
+     * @param timer ends a linger or a gap; unused when both are zero
      */
     ShardWriter(Proposer propose, int batchMax, int inFlightMax, Duration maxWait,
-                Supplier<Throwable> late, Duration linger, ScheduledExecutorService timer) {
+                Supplier<Throwable> late, Duration linger, Duration gap, ScheduledExecutorService timer) {
         this.propose = propose;
         this.batchMax = batchMax;
         this.inFlightMax = inFlightMax;
         this.maxWaitNanos = maxWait.toNanos();
         this.late = late;
         this.lingerNanos = linger.toNanos();
+        this.gapNanos = gap.toNanos();
         this.timer = timer;
     }
 
@@ -104,8 +111,12 @@ final class ShardWriter {
                 if (inFlight >= inFlightMax || queue.isEmpty() || queue.size() < lingerFor) {
                     return;
                 }
-                lingerFor = 0;
                 long now = System.nanoTime();
+                if (gapNanos > 0 && inGap(now)) {
+                    return;
+                }
+                lingerFor = 0;
+                lastSent = now;
                 batch = new ArrayList<>(Math.min(queue.size(), batchMax));
                 while (!queue.isEmpty() && batch.size() < batchMax) {
                     Pending p = queue.poll();
@@ -120,6 +131,27 @@ final class ShardWriter {
                 send(batch);
             }
         }
+    }
+
+    /**
+     * Whether the gap since the last entry is not over yet at {@code now}; if so, a timer drains
+     * once it is (one at a time). Called holding the lock.
+     */
+    private boolean inGap(long now) {
+        long wait = lastSent + gapNanos - now;
+        if (lastSent == 0 || wait <= 0) {
+            return false;
+        }
+        if (!gapTimed) {
+            gapTimed = true;
+            timer.schedule(() -> {
+                synchronized (this) {
+                    gapTimed = false;
+                }
+                drain();
+            }, wait, TimeUnit.NANOSECONDS);
+        }
+        return true;
     }
 
     private void send(List<Pending> batch) {

@@ -54,7 +54,7 @@ final class ShardWrites {
         writers.add(new ShardWriter((cmd, taken) -> bounded(shard, proposeBatch(shard, cmd, taken)), config.batchMax(),
                 config.inFlightMax(), config.writeTimeout(), () -> new StoreUnavailableException(shard, "shard " + shard
                         + " is unavailable: no answer within " + config.writeTimeout().toMillis() + " ms", null),
-                config.linger(), timers));
+                config.linger(), config.gap(), timers));
     }
 
     void forwarder(StoreNode.Forwarder f) {

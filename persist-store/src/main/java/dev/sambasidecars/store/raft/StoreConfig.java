@@ -25,10 +25,12 @@ import org.apache.ratis.grpc.GrpcTlsConfig;
  *     segments are purged once a snapshot covers them)
  * @param linger how long a leader holds its next entry once one is answered, for the updates of
  *     that entry's callers to come back and join it (zero: it goes out at once)
+ * @param gap the least time between two entries (or forwarded batches) a shard's writer on this
+ *     node sends: what arrives meanwhile waits and goes out together (zero: no least time)
  */
 public record StoreConfig(String name, int thisNode, Map<Integer, InetSocketAddress> nodes, int shards, int replicas,
                           Path directory, GrpcTlsConfig tls, int maxRecord, Duration writeTimeout, int batchMax,
-                          int inFlightMax, long snapshotEvery, long segmentBytes, Duration linger) {
+                          int inFlightMax, long snapshotEvery, long segmentBytes, Duration linger, Duration gap) {
 
     /** Log segments of 16 MiB. */
     public static final long SEGMENT_BYTES = 16L << 20;
@@ -37,14 +39,14 @@ public record StoreConfig(String name, int thisNode, Map<Integer, InetSocketAddr
                        Path directory, GrpcTlsConfig tls, int maxRecord, Duration writeTimeout, int batchMax,
                        int inFlightMax, long snapshotEvery) {
         this(name, thisNode, nodes, shards, replicas, directory, tls, maxRecord, writeTimeout, batchMax, inFlightMax,
-                snapshotEvery, SEGMENT_BYTES, Duration.ZERO);
+                snapshotEvery, SEGMENT_BYTES, Duration.ZERO, Duration.ZERO);
     }
 
     public StoreConfig(String name, int thisNode, Map<Integer, InetSocketAddress> nodes, int shards, int replicas,
                        Path directory, GrpcTlsConfig tls, int maxRecord, Duration writeTimeout, int batchMax,
                        int inFlightMax, long snapshotEvery, long segmentBytes) {
         this(name, thisNode, nodes, shards, replicas, directory, tls, maxRecord, writeTimeout, batchMax, inFlightMax,
-                snapshotEvery, segmentBytes, Duration.ZERO);
+                snapshotEvery, segmentBytes, Duration.ZERO, Duration.ZERO);
     }
 
     public StoreConfig {

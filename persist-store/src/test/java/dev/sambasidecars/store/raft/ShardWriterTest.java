@@ -13,6 +13,7 @@ import dev.sambasidecars.store.v1.Write;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -26,10 +27,10 @@ import org.junit.jupiter.api.Test;
 class ShardWriterTest {
 
     /** A log that holds every proposed entry until the test completes it; results echo versions. */
-    private final List<Command> proposed = new ArrayList<>();
-    private final List<CompletableFuture<BatchResult>> pending = new ArrayList<>();
+    private final List<Command> proposed = Collections.synchronizedList(new ArrayList<>());
+    private final List<CompletableFuture<BatchResult>> pending = Collections.synchronizedList(new ArrayList<>());
 
-    private final List<Runnable> taken = new ArrayList<>();
+    private final List<Runnable> taken = Collections.synchronizedList(new ArrayList<>());
 
     private CompletableFuture<BatchResult> propose(Command c, Runnable t) {
         proposed.add(c);
@@ -125,7 +126,7 @@ class ShardWriterTest {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         try {
             ShardWriter w = new ShardWriter(this::propose, 10, 1, Duration.ofMinutes(5),
-                    () -> new TimeoutException("late"), Duration.ofMillis(200), timer);
+                    () -> new TimeoutException("late"), Duration.ofMillis(200), Duration.ZERO, timer);
             CompletableFuture<UpdateResult> a = w.submit(update(0));
             w.submit(update(1));
             w.submit(update(2));
@@ -151,6 +152,38 @@ class ShardWriterTest {
             pending.get(3).completeExceptionally(new IOException("no majority"));
             w.submit(update(6));
             assertEquals(5, proposed.size(), "no linger after a failed entry");
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    /**
+     * With a gap, an entry answered sooner than the gap holds the next one until the gap is over,
+     * and everything queued by then goes out together; after a quiet spell a write goes at once.
+     */
+    @Test
+    void aWriterWithAGapSendsNoTwoEntriesCloserThanIt() throws Exception {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        try {
+            ShardWriter w = new ShardWriter(this::propose, 10, 1, Duration.ofMinutes(5),
+                    () -> new TimeoutException("late"), Duration.ZERO, Duration.ofMillis(200), timer);
+            long t0 = System.nanoTime();
+            w.submit(update(0));
+            assertEquals(1, proposed.size(), "the first entry goes at once");
+            w.submit(update(1));
+            w.submit(update(2));
+            commit(0);
+            assertEquals(1, proposed.size(), "answered within the gap: the next is held");
+            w.submit(update(3));
+            while (proposed.size() < 2 && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30)) {
+                Thread.sleep(5);
+            }
+            assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(200), "not before the gap is over");
+            assertEquals(List.of(update(1), update(2), update(3)), proposed.get(1).getBatch().getUpdatesList());
+            commit(1);
+            Thread.sleep(250);
+            w.submit(update(4));
+            assertEquals(3, proposed.size(), "the gap was over: at once");
         } finally {
             timer.shutdownNow();
         }
