@@ -50,7 +50,9 @@ import java.util.concurrent.Future;
  * With {@code BENCH_CTDB_MONITOR_OFF} set in the environment, CTDB's monitor event runs every
  * hour instead of every 15 s on each node: a diagnosis of the stores' stalls, not a figure. Each
  * run's slow writes are printed with the wall-clock (UTC) time its measurement began; {@code
- * BENCH_LOGS} keeps the stores' logs to set beside them (see {@link #keepLogs}).
+ * BENCH_LOGS} keeps the stores' logs to set beside them (see {@link #keepLogs}). {@code
+ * BENCH_STORE_SETS='NAME=VALUE;...'} starts every persist-store with those options (e.g. {@code
+ * batch gap=2000}): to measure one on the cluster, a run with it against one without.
  */
 public final class StoreVsCtdbBenchmark {
     /**
@@ -61,6 +63,15 @@ public final class StoreVsCtdbBenchmark {
     private static final Duration RAMP_UP = Duration.ofSeconds(2);
 
     private StoreVsCtdbBenchmark() {}
+
+    /** {@code NAME=VALUE;...} as persist-store's {@code --set} arguments ({@code sidecar persist-store:NAME=VALUE}). */
+    static String[] storeSets(String env) {
+        if (env == null || env.isBlank()) {
+            return new String[0];
+        }
+        return java.util.Arrays.stream(env.split(";")).map(String::strip).filter(x -> !x.isEmpty())
+                .map(x -> "sidecar persist-store:" + x).toArray(String[]::new);
+    }
 
     record Run(String what, int clients, long ops, double seconds, double p50, double p99, long errors, String slow,
                HostProbe.Samples host) {
@@ -99,7 +110,11 @@ public final class StoreVsCtdbBenchmark {
         int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 180;
         double offered = args.length > 4 ? Double.parseDouble(args[4]) : 20_000;
         try (SambaCluster cluster = SambaCluster.start(ClusterSpec.defaults(3))) {
-            Sidecars.startStoreStack(cluster);
+            String[] storeSets = storeSets(System.getenv("BENCH_STORE_SETS"));
+            if (storeSets.length > 0) {
+                System.out.println("BENCH_STORE_SETS: persist-store started with " + String.join("; ", storeSets));
+            }
+            Sidecars.startStoreStack(cluster, storeSets);
             Path shared = cluster.sharedDirectory();
             try (InputStream in = StoreVsCtdbBenchmark.class.getResourceAsStream("ctdb_bench.py")) {
                 Files.write(shared.resolve("ctdb_bench.py"), in.readAllBytes());
