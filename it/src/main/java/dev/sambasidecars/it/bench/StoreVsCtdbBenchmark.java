@@ -69,7 +69,7 @@ public final class StoreVsCtdbBenchmark {
         if (env == null || env.isBlank()) {
             return new String[0];
         }
-        return java.util.Arrays.stream(env.split(";")).map(String::strip).filter(x -> !x.isEmpty())
+        return Arrays.stream(env.split(";")).map(String::strip).filter(x -> !x.isEmpty())
                 .map(x -> "sidecar persist-store:" + x).toArray(String[]::new);
     }
 

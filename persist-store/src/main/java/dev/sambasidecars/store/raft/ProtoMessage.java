@@ -21,10 +21,6 @@ final class ProtoMessage<T extends MessageLite> implements Message {
         this.proto = proto;
     }
 
-    T proto() {
-        return proto;
-    }
-
     /** {@code m}'s protobuf where it is a {@code ProtoMessage} of that type, else null. */
     static <T extends MessageLite> T of(Message m, Class<T> type) {
         return m instanceof ProtoMessage<?> p && type.isInstance(p.proto) ? type.cast(p.proto) : null;
