@@ -127,7 +127,24 @@ public final class Sidecars {
             int node = i;
             SambaCluster.awaitCondition("witness-daemon on node " + node, java.time.Duration.ofSeconds(60),
                     () -> cluster.exec(node, "/opt/samba-sidecars/bin/sidecarctl status | grep -q '^witness .*running'").ok());
+            awaitWitnessInterfaces(cluster, node);
         }
+    }
+
+    /**
+     * Waits until witness-daemon on node {@code pnn} has every public IP in its interface list
+     * (its {@code sidecar_witness_interfaces} gauges): until ctdb-bridge has given it the cluster,
+     * it refuses every registration with INVALID_STATE.
+     */
+    public static void awaitWitnessInterfaces(SambaCluster cluster, int pnn) throws InterruptedException {
+        int port = CommonOptions.DAEMON_METRICS_PORTS.get("witness");
+        int want = cluster.publicIps().size();
+        SambaCluster.awaitCondition("witness-daemon on node " + pnn + " lists the " + want + " public IPs",
+                java.time.Duration.ofSeconds(60), () -> {
+                    String out = cluster.exec(pnn, "curl -sf http://127.0.0.1:" + port + "/metrics"
+                            + " | awk '/^sidecar_witness_interfaces[{ ]/ {n += $NF} END {print n + 0}'").stdout().strip();
+                    return out.matches("[0-9.]+") && Double.parseDouble(out) >= want;
+                });
     }
 
     /**

@@ -204,6 +204,7 @@ class WitnessServiceIT {
         String id = handle.substring(handle.indexOf(':') + 1);
         Sidecars.stop(cluster, 2, "witness-daemon");
         Sidecars.start(cluster, 2, "witness-daemon");
+        Sidecars.awaitWitnessInterfaces(cluster, 2);
         SambaCluster.awaitCondition("the registration listed again after the restart", Duration.ofSeconds(60),
                 () -> cluster.exec(2, "/opt/samba-sidecars/bin/sidecarctl witness list --local --id " + id).stdout()
                         .contains(id));

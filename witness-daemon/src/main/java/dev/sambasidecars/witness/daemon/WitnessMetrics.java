@@ -1,6 +1,7 @@
 package dev.sambasidecars.witness.daemon;
 
 import dev.sambasidecars.common.metrics.Metrics;
+import dev.sambasidecars.witness.msswn.InterfaceInfo;
 import dev.sambasidecars.witness.msswn.InterfaceList;
 import dev.sambasidecars.witness.msswn.Notification;
 import dev.sambasidecars.witness.msswn.Registration;
@@ -48,6 +49,14 @@ final class WitnessMetrics implements WitnessService.Listener {
                 .description("AsyncNotify calls waiting for a notification").register(registry);
         Gauge.builder(metrics.name("interface.list.waiting"), interfaces::waiting)
                 .description("GetInterfaceList calls waiting for an AVAILABLE interface (MS-SWN 3.1.4.1)").register(registry);
+        for (boolean available : new boolean[] {true, false}) {
+            int state = available ? InterfaceInfo.STATE_AVAILABLE : InterfaceInfo.STATE_UNAVAILABLE;
+            Gauge.builder(metrics.name("interfaces"), () -> interfaces.get().stream().filter(i -> i.state() == state).count())
+                    .description("addresses in the interface list registrations may name (0 until ctdb-bridge gave the "
+                            + "cluster's public IPs: every RegisterEx is refused with INVALID_STATE)")
+                    .tag("state", available ? "available" : "unavailable")
+                    .register(registry);
+        }
         Gauge.builder(metrics.name("node.pnn"), thisPnn::getAsInt)
                 .description("pnn of the node this daemon runs on (-1 until ctdb-bridge said)").register(registry);
     }
