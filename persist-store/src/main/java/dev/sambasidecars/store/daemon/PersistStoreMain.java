@@ -11,6 +11,7 @@ import dev.sambasidecars.ctdb.api.BridgeClient;
 import dev.sambasidecars.ctdb.api.ClusterView;
 import dev.sambasidecars.ctdb.api.v1.ClusterSnapshot;
 import dev.sambasidecars.ctdb.api.v1.ClusterUpdate;
+import dev.sambasidecars.store.raft.Pacing;
 import dev.sambasidecars.store.raft.RecordStore;
 import dev.sambasidecars.store.raft.StoreConfig;
 import dev.sambasidecars.store.raft.StoreNode;
@@ -69,8 +70,8 @@ public final class PersistStoreMain extends DaemonCommand {
                 cfg.get(m, StoreOptions.SHARDS), cfg.get(m, StoreOptions.REPLICAS), cfg.get(m, StoreOptions.DIRECTORY),
                 raftTls, cfg.get(m, StoreOptions.MAX_RECORD), cfg.get(m, StoreOptions.WRITE_TIMEOUT),
                 cfg.get(m, StoreOptions.BATCH_MAX), cfg.get(m, StoreOptions.IN_FLIGHT), cfg.get(m, StoreOptions.SNAPSHOT_EVERY),
-                StoreConfig.SEGMENT_BYTES, Duration.ofNanos(1000L * cfg.get(m, StoreOptions.BATCH_LINGER)),
-                Duration.ofNanos(1000L * cfg.get(m, StoreOptions.BATCH_GAP)));
+                StoreConfig.SEGMENT_BYTES, Pacing.ofMicros(cfg.get(m, StoreOptions.BATCH_LINGER),
+                        cfg.get(m, StoreOptions.BATCH_GAP), cfg.get(m, StoreOptions.FORWARD_GAP)));
         StoreNode node;
         try {
             node = StoreNode.start(config);

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -50,6 +51,10 @@ final class ShardWriter {
     private int lingerFor;
     private long lingers;
     private final long gapNanos;
+    private final long forwardGapNanos;
+    private final BooleanSupplier forwarding;
+    /** Recent forwards' time to be answered (nanoseconds, a moving average; 0: none yet). */
+    private long forwardRound;
     /** When the last entry went out (nanoTime; 0: none yet), and whether a timer will drain once the gap is over. */
     private long lastSent;
     private boolean gapTimed;
@@ -62,27 +67,31 @@ final class ShardWriter {
      */
     ShardWriter(Proposer propose, int batchMax, int inFlightMax, Duration maxWait,
                 Supplier<Throwable> late) {
-        this(propose, batchMax, inFlightMax, maxWait, late, Duration.ZERO, Duration.ZERO, null);
+        this(propose, batchMax, inFlightMax, maxWait, late, Pacing.NONE, () -> false, null);
     }
 
     /**
-     * @param linger how long the next entry is held once an entry is answered (not merely
-     *     taken), unless as many updates as that entry carried are queued sooner: its callers get
-     *     their results first, and what they send next can join the entry instead of waiting a
-     *     round for the one after (zero: the next entry goes out at once)
-     * @param gap the least time from one entry going out to the next: updates queued meanwhile
-     *     wait for it and go out together (zero: none)
-     * @param timer ends a linger or a gap; unused when both are zero
+     * @param pacing its linger: how long the next entry is held once an entry is answered (not
+     *     merely taken), unless as many updates as that entry carried are queued sooner: its
+     *     callers get their results first, and what they send next can join the entry instead of
+     *     waiting a round for the one after; its gap: the least time from one entry going out to
+     *     the next, updates queued meanwhile going out together; its forward gap: the most a
+     *     forwarding writer waits from one batch going out to the next (half its recent forwards'
+     *     time to be answered)
+     * @param forwarding whether what goes out now goes to another node's queue (the leader's)
+     * @param timer ends a linger or a gap; unused without either
      */
     ShardWriter(Proposer propose, int batchMax, int inFlightMax, Duration maxWait,
-                Supplier<Throwable> late, Duration linger, Duration gap, ScheduledExecutorService timer) {
+                Supplier<Throwable> late, Pacing pacing, BooleanSupplier forwarding, ScheduledExecutorService timer) {
         this.propose = propose;
         this.batchMax = batchMax;
         this.inFlightMax = inFlightMax;
         this.maxWaitNanos = maxWait.toNanos();
         this.late = late;
-        this.lingerNanos = linger.toNanos();
-        this.gapNanos = gap.toNanos();
+        this.lingerNanos = pacing.linger().toNanos();
+        this.gapNanos = pacing.gap().toNanos();
+        this.forwardGapNanos = pacing.forwardGap().toNanos();
+        this.forwarding = forwarding;
         this.timer = timer;
     }
 
@@ -93,6 +102,24 @@ final class ShardWriter {
         }
         drain();
         return f;
+    }
+
+    /**
+     * Queues {@code updates} together, so that an idle writer does not send the first alone and
+     * leave the rest for the next entry (a batch another node forwarded is one arrival).
+     */
+    List<CompletableFuture<UpdateResult>> submitAll(List<Update> updates) {
+        List<CompletableFuture<UpdateResult>> out = new ArrayList<>(updates.size());
+        long now = System.nanoTime();
+        synchronized (this) {
+            for (Update u : updates) {
+                CompletableFuture<UpdateResult> f = new CompletableFuture<>();
+                queue.add(new Pending(u, f, now));
+                out.add(f);
+            }
+        }
+        drain();
+        return out;
     }
 
     void observer(GroupCommitObserver o) {
@@ -107,12 +134,18 @@ final class ShardWriter {
         while (true) {
             List<Pending> batch;
             List<Pending> stale = new ArrayList<>(0);
+            boolean forward = false;
             synchronized (this) {
                 if (inFlight >= inFlightMax || queue.isEmpty() || queue.size() < lingerFor) {
                     return;
                 }
                 long now = System.nanoTime();
-                if (gapNanos > 0 && inGap(now)) {
+                long gap = gapNanos;
+                if (forwardGapNanos > 0 && forwarding.getAsBoolean()) {
+                    forward = true;
+                    gap = Math.max(gap, Math.min(forwardGapNanos, forwardRound / 2));
+                }
+                if (gap > 0 && inGap(now, gap)) {
                     return;
                 }
                 lingerFor = 0;
@@ -128,7 +161,7 @@ final class ShardWriter {
             }
             stale.forEach(p -> p.result().completeExceptionally(late.get()));
             if (!batch.isEmpty()) {
-                send(batch);
+                send(batch, forward);
             }
         }
     }
@@ -137,8 +170,8 @@ final class ShardWriter {
      * Whether the gap since the last entry is not over yet at {@code now}; if so, a timer drains
      * once it is (one at a time). Called holding the lock.
      */
-    private boolean inGap(long now) {
-        long wait = lastSent + gapNanos - now;
+    private boolean inGap(long now, long gap) {
+        long wait = lastSent + gap - now;
         if (lastSent == 0 || wait <= 0) {
             return false;
         }
@@ -154,7 +187,7 @@ final class ShardWriter {
         return true;
     }
 
-    private void send(List<Pending> batch) {
+    private void send(List<Pending> batch, boolean forward) {
         long sent = System.nanoTime();
         GroupCommitObserver seen = observer;
         seen.sent(batch.size(), sent - batch.get(0).queuedNanos());
@@ -180,6 +213,9 @@ final class ShardWriter {
         // an answered entry's results go first and the next entry waits for its callers.
         reply.whenComplete((results, error) -> {
             long round = System.nanoTime() - sent;
+            if (forward && error == null) {
+                forwardAnswered(round);
+            }
             if (lingerNanos > 0 && error == null && out.compareAndSet(false, true)) {
                 seen.answered(round);
                 lingerAfter(batch, results);
@@ -189,6 +225,11 @@ final class ShardWriter {
             seen.answered(round);
             complete(batch, results, error);
         });
+    }
+
+    /** Folds a forward's time to be answered into the recent average (weight 1/8). */
+    private synchronized void forwardAnswered(long round) {
+        forwardRound = forwardRound == 0 ? round : forwardRound + (round - forwardRound) / 8;
     }
 
     /** Hands an answered entry's results back, then holds the next entry for its callers (see the constructor). */

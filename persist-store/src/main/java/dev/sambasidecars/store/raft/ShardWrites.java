@@ -54,7 +54,13 @@ final class ShardWrites {
         writers.add(new ShardWriter((cmd, taken) -> bounded(shard, proposeBatch(shard, cmd, taken)), config.batchMax(),
                 config.inFlightMax(), config.writeTimeout(), () -> new StoreUnavailableException(shard, "shard " + shard
                         + " is unavailable: no answer within " + config.writeTimeout().toMillis() + " ms", null),
-                config.linger(), config.gap(), timers));
+                config.pacing(), () -> !leads(shard), timers));
+    }
+
+    /** Whether this node's replica of {@code shard} leads it and takes writes. */
+    private boolean leads(int shard) {
+        RaftServer.Division d = node.division(shard);
+        return d != null && d.getInfo().isLeaderReady();
     }
 
     void forwarder(StoreNode.Forwarder f) {
@@ -160,10 +166,7 @@ final class ShardWrites {
         if (d == null || !d.getInfo().isLeaderReady()) {
             return null;
         }
-        List<CompletableFuture<UpdateResult>> parts = new ArrayList<>(batch.getUpdatesCount());
-        for (Update u : batch.getUpdatesList()) {
-            parts.add(writers.get(shard).submit(u));
-        }
+        List<CompletableFuture<UpdateResult>> parts = writers.get(shard).submitAll(batch.getUpdatesList());
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
             BatchResult.Builder b = BatchResult.newBuilder();
             parts.forEach(p -> b.addResults(p.join()));

@@ -23,14 +23,11 @@ import org.apache.ratis.grpc.GrpcTlsConfig;
  * @param snapshotEvery log entries between automatic snapshots
  * @param segmentBytes the size at which a log segment is closed and a new one begun (only closed
  *     segments are purged once a snapshot covers them)
- * @param linger how long a leader holds its next entry once one is answered, for the updates of
- *     that entry's callers to come back and join it (zero: it goes out at once)
- * @param gap the least time between two entries (or forwarded batches) a shard's writer on this
- *     node sends: what arrives meanwhile waits and goes out together (zero: no least time)
+ * @param pacing how a shard's writer spaces its entries and forwarded batches
  */
 public record StoreConfig(String name, int thisNode, Map<Integer, InetSocketAddress> nodes, int shards, int replicas,
                           Path directory, GrpcTlsConfig tls, int maxRecord, Duration writeTimeout, int batchMax,
-                          int inFlightMax, long snapshotEvery, long segmentBytes, Duration linger, Duration gap) {
+                          int inFlightMax, long snapshotEvery, long segmentBytes, Pacing pacing) {
 
     /** Log segments of 16 MiB. */
     public static final long SEGMENT_BYTES = 16L << 20;
@@ -39,14 +36,14 @@ public record StoreConfig(String name, int thisNode, Map<Integer, InetSocketAddr
                        Path directory, GrpcTlsConfig tls, int maxRecord, Duration writeTimeout, int batchMax,
                        int inFlightMax, long snapshotEvery) {
         this(name, thisNode, nodes, shards, replicas, directory, tls, maxRecord, writeTimeout, batchMax, inFlightMax,
-                snapshotEvery, SEGMENT_BYTES, Duration.ZERO, Duration.ZERO);
+                snapshotEvery, SEGMENT_BYTES, Pacing.NONE);
     }
 
     public StoreConfig(String name, int thisNode, Map<Integer, InetSocketAddress> nodes, int shards, int replicas,
                        Path directory, GrpcTlsConfig tls, int maxRecord, Duration writeTimeout, int batchMax,
                        int inFlightMax, long snapshotEvery, long segmentBytes) {
         this(name, thisNode, nodes, shards, replicas, directory, tls, maxRecord, writeTimeout, batchMax, inFlightMax,
-                snapshotEvery, segmentBytes, Duration.ZERO, Duration.ZERO);
+                snapshotEvery, segmentBytes, Pacing.NONE);
     }
 
     public StoreConfig {
