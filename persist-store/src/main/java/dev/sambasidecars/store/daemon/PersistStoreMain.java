@@ -71,7 +71,7 @@ public final class PersistStoreMain extends DaemonCommand {
                 raftTls, cfg.get(m, StoreOptions.MAX_RECORD), cfg.get(m, StoreOptions.WRITE_TIMEOUT),
                 cfg.get(m, StoreOptions.BATCH_MAX), cfg.get(m, StoreOptions.IN_FLIGHT), cfg.get(m, StoreOptions.SNAPSHOT_EVERY),
                 StoreConfig.SEGMENT_BYTES, Pacing.ofMicros(cfg.get(m, StoreOptions.BATCH_LINGER),
-                        cfg.get(m, StoreOptions.BATCH_GAP), cfg.get(m, StoreOptions.FORWARD_GAP)));
+                        cfg.get(m, StoreOptions.BATCH_GAP)));
         StoreNode node;
         try {
             node = StoreNode.start(config);

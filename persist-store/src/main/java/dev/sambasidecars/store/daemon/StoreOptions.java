@@ -51,17 +51,12 @@ public final class StoreOptions implements OptionsProvider {
             "least microseconds between two log entries (or batches forwarded to a shard's leader) a node sends for "
                     + "a shard; what arrives meanwhile goes out together (fewer, fuller entries and forwards: less CPU "
                     + "per write at a high rate, up to this much more latency); 0 sends as soon as the previous is out");
-    public static final Option<Integer> FORWARD_GAP = Option.of("forward gap", OptionTypes.integer(0, 20_000), 0,
-            "most microseconds a node that forwards a shard's updates to its leader waits between two forwarded "
-                    + "batches: half the time its recent forwards took to be answered, up to this (a leader takes "
-                    + "what it queued during a round into its next entry, so forwarding more often mostly costs CPU); "
-                    + "0 forwards as soon as the leader has queued the previous batch");
     public static final Option<Integer> SNAPSHOT_EVERY = Option.of("snapshot every", OptionTypes.integer(100, Integer.MAX_VALUE),
             100_000, "log entries between snapshots of a shard (the log before a snapshot is then dropped)");
 
     @Override
     public List<ModuleOptions> options() {
         return List.of(ModuleOptions.of(MODULE, List.of(RAFT_PORT, PEER_PORT, NODES, PNN, SHARDS, REPLICAS, DIRECTORY, NAME,
-                MAX_RECORD, WRITE_TIMEOUT, BATCH_MAX, BATCH_LINGER, BATCH_GAP, FORWARD_GAP, IN_FLIGHT, SNAPSHOT_EVERY)));
+                MAX_RECORD, WRITE_TIMEOUT, BATCH_MAX, BATCH_LINGER, BATCH_GAP, IN_FLIGHT, SNAPSHOT_EVERY)));
     }
 }

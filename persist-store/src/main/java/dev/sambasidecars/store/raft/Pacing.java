@@ -10,25 +10,20 @@ import java.time.Duration;
  *     that entry's callers to come back and join it (zero: it goes out at once)
  * @param gap the least time between two entries (or forwarded batches) a shard's writer on this
  *     node sends: what arrives meanwhile waits and goes out together (zero: no least time)
- * @param forwardGap the most a node that forwards to the shard's leader waits between two
- *     forwarded batches; it waits half the time its recent forwards took to be answered, up to
- *     this (zero: forwards go out as soon as the leader has queued the previous one)
  */
-public record Pacing(Duration linger, Duration gap, Duration forwardGap) {
+public record Pacing(Duration linger, Duration gap) {
 
     /** Everything sent as soon as it may be. */
-    public static final Pacing NONE = new Pacing(Duration.ZERO, Duration.ZERO, Duration.ZERO);
+    public static final Pacing NONE = new Pacing(Duration.ZERO, Duration.ZERO);
 
     public Pacing {
-        for (Duration d : new Duration[] {linger, gap, forwardGap}) {
-            if (d.isNegative()) {
-                throw new IllegalArgumentException("a negative pacing time: " + d);
-            }
+        if (linger.isNegative() || gap.isNegative()) {
+            throw new IllegalArgumentException("a negative pacing time: linger " + linger + ", gap " + gap);
         }
     }
 
     /** From the options' microseconds. */
-    public static Pacing ofMicros(long linger, long gap, long forwardGap) {
-        return new Pacing(Duration.ofNanos(1000 * linger), Duration.ofNanos(1000 * gap), Duration.ofNanos(1000 * forwardGap));
+    public static Pacing ofMicros(long linger, long gap) {
+        return new Pacing(Duration.ofNanos(1000 * linger), Duration.ofNanos(1000 * gap));
     }
 }

@@ -14,7 +14,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -51,10 +50,6 @@ final class ShardWriter {
     private int lingerFor;
     private long lingers;
     private final long gapNanos;
-    private final long forwardGapNanos;
-    private final BooleanSupplier forwarding;
-    /** Recent forwards' time to be answered (nanoseconds, a moving average; 0: none yet). */
-    private long forwardRound;
     /** When the last entry went out (nanoTime; 0: none yet), and whether a timer will drain once the gap is over. */
     private long lastSent;
     private boolean gapTimed;
@@ -67,7 +62,7 @@ final class ShardWriter {
      */
     ShardWriter(Proposer propose, int batchMax, int inFlightMax, Duration maxWait,
                 Supplier<Throwable> late) {
-        this(propose, batchMax, inFlightMax, maxWait, late, Pacing.NONE, () -> false, null);
+        this(propose, batchMax, inFlightMax, maxWait, late, Pacing.NONE, null);
     }
 
     /**
@@ -75,14 +70,11 @@ final class ShardWriter {
      *     merely taken), unless as many updates as that entry carried are queued sooner: its
      *     callers get their results first, and what they send next can join the entry instead of
      *     waiting a round for the one after; its gap: the least time from one entry going out to
-     *     the next, updates queued meanwhile going out together; its forward gap: the most a
-     *     forwarding writer waits from one batch going out to the next (half its recent forwards'
-     *     time to be answered)
-     * @param forwarding whether what goes out now goes to another node's queue (the leader's)
+     *     the next, updates queued meanwhile going out together
      * @param timer ends a linger or a gap; unused without either
      */
     ShardWriter(Proposer propose, int batchMax, int inFlightMax, Duration maxWait,
-                Supplier<Throwable> late, Pacing pacing, BooleanSupplier forwarding, ScheduledExecutorService timer) {
+                Supplier<Throwable> late, Pacing pacing, ScheduledExecutorService timer) {
         this.propose = propose;
         this.batchMax = batchMax;
         this.inFlightMax = inFlightMax;
@@ -90,8 +82,6 @@ final class ShardWriter {
         this.late = late;
         this.lingerNanos = pacing.linger().toNanos();
         this.gapNanos = pacing.gap().toNanos();
-        this.forwardGapNanos = pacing.forwardGap().toNanos();
-        this.forwarding = forwarding;
         this.timer = timer;
     }
 
@@ -134,18 +124,12 @@ final class ShardWriter {
         while (true) {
             List<Pending> batch;
             List<Pending> stale = new ArrayList<>(0);
-            boolean forward = false;
             synchronized (this) {
                 if (inFlight >= inFlightMax || queue.isEmpty() || queue.size() < lingerFor) {
                     return;
                 }
                 long now = System.nanoTime();
-                long gap = gapNanos;
-                if (forwardGapNanos > 0 && forwarding.getAsBoolean()) {
-                    forward = true;
-                    gap = Math.max(gap, Math.min(forwardGapNanos, forwardRound / 2));
-                }
-                if (gap > 0 && inGap(now, gap)) {
+                if (gapNanos > 0 && inGap(now)) {
                     return;
                 }
                 lingerFor = 0;
@@ -161,7 +145,7 @@ final class ShardWriter {
             }
             stale.forEach(p -> p.result().completeExceptionally(late.get()));
             if (!batch.isEmpty()) {
-                send(batch, forward);
+                send(batch);
             }
         }
     }
@@ -170,8 +154,8 @@ final class ShardWriter {
      * Whether the gap since the last entry is not over yet at {@code now}; if so, a timer drains
      * once it is (one at a time). Called holding the lock.
      */
-    private boolean inGap(long now, long gap) {
-        long wait = lastSent + gap - now;
+    private boolean inGap(long now) {
+        long wait = lastSent + gapNanos - now;
         if (lastSent == 0 || wait <= 0) {
             return false;
         }
@@ -187,7 +171,7 @@ final class ShardWriter {
         return true;
     }
 
-    private void send(List<Pending> batch, boolean forward) {
+    private void send(List<Pending> batch) {
         long sent = System.nanoTime();
         GroupCommitObserver seen = observer;
         seen.sent(batch.size(), sent - batch.get(0).queuedNanos());
@@ -213,9 +197,6 @@ final class ShardWriter {
         // an answered entry's results go first and the next entry waits for its callers.
         reply.whenComplete((results, error) -> {
             long round = System.nanoTime() - sent;
-            if (forward && error == null) {
-                forwardAnswered(round);
-            }
             if (lingerNanos > 0 && error == null && out.compareAndSet(false, true)) {
                 seen.answered(round);
                 lingerAfter(batch, results);
@@ -225,11 +206,6 @@ final class ShardWriter {
             seen.answered(round);
             complete(batch, results, error);
         });
-    }
-
-    /** Folds a forward's time to be answered into the recent average (weight 1/8). */
-    private synchronized void forwardAnswered(long round) {
-        forwardRound = forwardRound == 0 ? round : forwardRound + (round - forwardRound) / 8;
     }
 
     /** Hands an answered entry's results back, then holds the next entry for its callers (see the constructor). */

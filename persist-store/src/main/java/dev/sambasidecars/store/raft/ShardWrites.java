@@ -54,13 +54,7 @@ final class ShardWrites {
         writers.add(new ShardWriter((cmd, taken) -> bounded(shard, proposeBatch(shard, cmd, taken)), config.batchMax(),
                 config.inFlightMax(), config.writeTimeout(), () -> new StoreUnavailableException(shard, "shard " + shard
                         + " is unavailable: no answer within " + config.writeTimeout().toMillis() + " ms", null),
-                config.pacing(), () -> !leads(shard), timers));
-    }
-
-    /** Whether this node's replica of {@code shard} leads it and takes writes. */
-    private boolean leads(int shard) {
-        RaftServer.Division d = node.division(shard);
-        return d != null && d.getInfo().isLeaderReady();
+                config.pacing(), timers));
     }
 
     void forwarder(StoreNode.Forwarder f) {

@@ -21,7 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** Group commit: what waits goes out together, each update gets its own result, failures reach every waiter. */
@@ -127,8 +126,7 @@ class ShardWriterTest {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         try {
             ShardWriter w = new ShardWriter(this::propose, 10, 1, Duration.ofMinutes(5),
-                    () -> new TimeoutException("late"), new Pacing(Duration.ofMillis(200), Duration.ZERO, Duration.ZERO),
-                    () -> false, timer);
+                    () -> new TimeoutException("late"), new Pacing(Duration.ofMillis(200), Duration.ZERO), timer);
             CompletableFuture<UpdateResult> a = w.submit(update(0));
             w.submit(update(1));
             w.submit(update(2));
@@ -168,8 +166,7 @@ class ShardWriterTest {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         try {
             ShardWriter w = new ShardWriter(this::propose, 10, 1, Duration.ofMinutes(5),
-                    () -> new TimeoutException("late"), new Pacing(Duration.ZERO, Duration.ofMillis(200), Duration.ZERO),
-                    () -> false, timer);
+                    () -> new TimeoutException("late"), new Pacing(Duration.ZERO, Duration.ofMillis(200)), timer);
             long t0 = System.nanoTime();
             w.submit(update(0));
             assertEquals(1, proposed.size(), "the first entry goes at once");
@@ -187,67 +184,6 @@ class ShardWriterTest {
             Thread.sleep(250);
             w.submit(update(4));
             assertEquals(3, proposed.size(), "the gap was over: at once");
-        } finally {
-            timer.shutdownNow();
-        }
-    }
-
-    /**
-     * A forwarding writer waits half its forwards' recent time to be answered between two
-     * forwards, up to its forward gap; where its node leads, it sends at once.
-     */
-    @Test
-    void aForwardingWriterWaitsHalfItsForwardsTimeToBeAnswered() throws Exception {
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-        AtomicBoolean forwarding = new AtomicBoolean(true);
-        try {
-            ShardWriter w = new ShardWriter(this::propose, 10, 1, Duration.ofMinutes(5), () -> new TimeoutException("late"),
-                    new Pacing(Duration.ZERO, Duration.ZERO, Duration.ofSeconds(10)), forwarding::get, timer);
-            w.submit(update(0));
-            Thread.sleep(400);
-            commit(0);
-            long t1 = System.nanoTime();
-            w.submit(update(1));
-            assertEquals(2, proposed.size(), "the last forward went out 400 ms ago: at once");
-            taken.get(1).run();
-            w.submit(update(2));
-            w.submit(update(3));
-            assertEquals(2, proposed.size(), "taken, but within half of the 400 ms the last forward took");
-            while (proposed.size() < 3 && System.nanoTime() - t1 < TimeUnit.SECONDS.toNanos(30)) {
-                Thread.sleep(5);
-            }
-            long waited = System.nanoTime() - t1;
-            assertTrue(waited >= TimeUnit.MILLISECONDS.toNanos(200), "waited " + waited / 1_000_000 + " ms");
-            assertEquals(List.of(update(2), update(3)), proposed.get(2).getBatch().getUpdatesList());
-            taken.get(2).run();
-            forwarding.set(false);
-            w.submit(update(4));
-            assertEquals(4, proposed.size(), "leading: no forward gap");
-        } finally {
-            timer.shutdownNow();
-        }
-    }
-
-    @Test
-    void aForwardGapIsAtMostItsOption() throws Exception {
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-        try {
-            ShardWriter w = new ShardWriter(this::propose, 10, 1, Duration.ofMinutes(5), () -> new TimeoutException("late"),
-                    new Pacing(Duration.ZERO, Duration.ZERO, Duration.ofMillis(20)), () -> true, timer);
-            w.submit(update(0));
-            Thread.sleep(2000);
-            commit(0);
-            w.submit(update(1));
-            long t1 = System.nanoTime();
-            taken.get(1).run();
-            w.submit(update(2));
-            while (proposed.size() < 3 && System.nanoTime() - t1 < TimeUnit.SECONDS.toNanos(30)) {
-                Thread.sleep(1);
-            }
-            long waited = System.nanoTime() - t1;
-            assertEquals(3, proposed.size());
-            assertTrue(waited < TimeUnit.MILLISECONDS.toNanos(900), "half of 2 s is 1 s, but the cap is 20 ms: waited "
-                    + waited / 1_000_000 + " ms");
         } finally {
             timer.shutdownNow();
         }
