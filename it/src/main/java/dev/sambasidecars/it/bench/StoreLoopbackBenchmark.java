@@ -149,7 +149,7 @@ public final class StoreLoopbackBenchmark {
     }
 
     /** "name=value" as an smb.conf line's "name = value". */
-    private static String option(String nameValue) {
+    static String option(String nameValue) {
         int eq = nameValue.indexOf('=');
         if (eq < 1) {
             throw new IllegalArgumentException("'" + nameValue + "': an option is NAME=VALUE (persist-store's, e.g. "

@@ -70,7 +70,7 @@ public final class StoreVsCtdbBenchmark {
             return new String[0];
         }
         return Arrays.stream(env.split(";")).map(String::strip).filter(x -> !x.isEmpty())
-                .map(x -> "sidecar persist-store:" + x).toArray(String[]::new);
+                .map(x -> "sidecar persist-store:" + StoreLoopbackBenchmark.option(x)).toArray(String[]::new);
     }
 
     record Run(String what, int clients, long ops, double seconds, double p50, double p99, long errors, String slow,

@@ -86,12 +86,7 @@ final class ShardWriter {
     }
 
     CompletableFuture<UpdateResult> submit(Update update) {
-        CompletableFuture<UpdateResult> f = new CompletableFuture<>();
-        synchronized (this) {
-            queue.add(new Pending(update, f, System.nanoTime()));
-        }
-        drain();
-        return f;
+        return submitAll(List.of(update)).getFirst();
     }
 
     /**

@@ -53,6 +53,14 @@ class ShardWriterTest {
         pending.get(n).complete(b.build());
     }
 
+    /** Waits (30 s at most) until {@code n} entries have been proposed; a timer sends them. */
+    private void awaitProposed(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (proposed.size() < n && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+    }
+
     private ShardWriter writer(int batchMax, int inFlightMax) {
         return new ShardWriter(this::propose, batchMax, inFlightMax, Duration.ofMinutes(5), () -> new TimeoutException("late"));
     }
@@ -144,9 +152,7 @@ class ShardWriterTest {
             long t0 = System.nanoTime();
             w.submit(update(5));
             assertEquals(3, proposed.size(), "held for the second caller");
-            while (proposed.size() < 4 && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30)) {
-                Thread.sleep(5);
-            }
+            awaitProposed(4);
             assertEquals(4, proposed.size(), "the linger ended and the one update went out");
             assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(200), "not before the linger");
             pending.get(3).completeExceptionally(new IOException("no majority"));
@@ -175,9 +181,7 @@ class ShardWriterTest {
             commit(0);
             assertEquals(1, proposed.size(), "answered within the gap: the next is held");
             w.submit(update(3));
-            while (proposed.size() < 2 && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30)) {
-                Thread.sleep(5);
-            }
+            awaitProposed(2);
             assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(200), "not before the gap is over");
             assertEquals(List.of(update(1), update(2), update(3)), proposed.get(1).getBatch().getUpdatesList());
             commit(1);
