@@ -42,7 +42,15 @@ final class RatisSettings {
         // Purge the log once a snapshot covers it (by at least this many entries, at most Ratis's 1024).
         RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.max(1, Math.min(1024, config.snapshotEvery())));
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(config.segmentBytes()));
-        RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(Math.min(4L << 20, config.segmentBytes())));
+        // Ratis preallocates a segment by writing filler bytes, so that the fdatasync after each
+        // entry flushes data only, not a new file size through the filesystem's journal; the
+        // next fdatasync then flushes the filler too. Ratis's 4 MB at a time made one round in
+        // every 4 MB of log wait for a 4 MB flush (about 4 ms on this machine's disk) and a
+        // journal commit; the whole segment at once does that once per segment. Side by side on
+        // three loopback stores (96 closed-loop clients, three alternating pairs, 150 s warm-up):
+        // p99 9.08 against 13.06 ms (medians), 25,014 against 23,855 writes/s; 256 KB at a time
+        // was worse (18,196 against 23,030/s, 80-87 against 70 us of CPU per write).
+        RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(config.segmentBytes()));
         // A torn or corrupt tail of a segment is cut there; the leader sends the rest again.
         RaftServerConfigKeys.Log.setCorruptionPolicy(p, RaftServerConfigKeys.Log.CorruptionPolicy.WARN_AND_RETURN);
         // Ratis can append a metadata entry (the new commit index) each time the commit index
