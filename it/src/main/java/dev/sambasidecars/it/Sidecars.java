@@ -1,8 +1,10 @@
 package dev.sambasidecars.it;
 
 import dev.sambasidecars.common.config.CommonOptions;
+import dev.sambasidecars.it.bench.PrometheusText;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -141,9 +143,13 @@ public final class Sidecars {
         int want = cluster.publicIps().size();
         SambaCluster.awaitCondition("witness-daemon on node " + pnn + " lists the " + want + " public IPs",
                 java.time.Duration.ofSeconds(60), () -> {
-                    String out = cluster.exec(pnn, "curl -sf http://127.0.0.1:" + port + "/metrics"
-                            + " | awk '/^sidecar_witness_interfaces[{ ]/ {n += $NF} END {print n + 0}'").stdout().strip();
-                    return out.matches("[0-9.]+") && Double.parseDouble(out) >= want;
+                    ExecResult r = cluster.exec(pnn, "curl -sf http://127.0.0.1:" + port + "/metrics");
+                    try {
+                        return r.exitCode() == 0 && PrometheusText.parse("node " + pnn + " witness metrics", r.stdout())
+                                .get("sidecar_witness_interfaces") >= want;
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
                 });
     }
 

@@ -10,7 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** One scrape of a daemon's /metrics: each sample's value by its name with labels, as the line has it. */
-record PrometheusText(Map<String, Double> samples) {
+public record PrometheusText(Map<String, Double> samples) {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -20,8 +20,18 @@ record PrometheusText(Map<String, Double> samples) {
         if (r.statusCode() != 200) {
             throw new IOException(url + " answered HTTP " + r.statusCode());
         }
+        return parse(url, r.body());
+    }
+
+    /**
+     * The samples of a /metrics page in Prometheus's text format ({@code source} names where it
+     * came from in the error).
+     *
+     * @throws IOException if a line that is not a comment is not {@code NAME[{LABELS}] VALUE}
+     */
+    public static PrometheusText parse(String source, String body) throws IOException {
         Map<String, Double> samples = new HashMap<>();
-        for (String line : r.body().split("\n")) {
+        for (String line : body.split("\n")) {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }
@@ -29,14 +39,14 @@ record PrometheusText(Map<String, Double> samples) {
             try {
                 samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
             } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-                throw new IOException(url + ": not a sample line: " + line, e);
+                throw new IOException(source + ": not a sample line: " + line, e);
             }
         }
         return new PrometheusText(samples);
     }
 
     /** A metric's value, summed over all its label sets (0 where the scrape has none). */
-    double get(String name) {
+    public double get(String name) {
         double sum = 0;
         for (Map.Entry<String, Double> e : samples.entrySet()) {
             String key = e.getKey();
