@@ -47,9 +47,10 @@ final class RatisSettings {
         // next fdatasync then flushes the filler too. Ratis's 4 MB at a time made one round in
         // every 4 MB of log wait for a 4 MB flush (about 4 ms on this machine's disk) and a
         // journal commit; the whole segment at once does that once per segment. Side by side on
-        // three loopback stores (96 closed-loop clients, three alternating pairs, 150 s warm-up):
-        // p99 9.08 against 13.06 ms (medians), 25,014 against 23,855 writes/s; 256 KB at a time
-        // was worse (18,196 against 23,030/s, 80-87 against 70 us of CPU per write).
+        // three loopback stores (96 closed-loop clients, two series of three alternating pairs,
+        // 150 s warm-up): p99 9.08 against 13.06 ms and 8.70 against 10.29 ms (medians), at
+        // 25,014 against 23,855 and 27,349 against 26,736 writes/s; every warm run of the whole
+        // segment stayed under 10 ms, every one of 4 MB did not. 256 KB at a time was no better.
         RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(config.segmentBytes()));
         // A torn or corrupt tail of a segment is cut there; the leader sends the rest again.
         RaftServerConfigKeys.Log.setCorruptionPolicy(p, RaftServerConfigKeys.Log.CorruptionPolicy.WARN_AND_RETURN);
