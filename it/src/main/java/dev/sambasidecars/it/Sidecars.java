@@ -1,7 +1,6 @@
 package dev.sambasidecars.it;
 
 import dev.sambasidecars.common.config.CommonOptions;
-import dev.sambasidecars.it.bench.PrometheusText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -3,6 +3,7 @@ package dev.sambasidecars.it.bench;
 import dev.sambasidecars.common.ipc.GrpcUnix;
 import dev.sambasidecars.common.tls.NodeSpec;
 import dev.sambasidecars.common.tls.TlsInit;
+import dev.sambasidecars.it.PrometheusText;
 import dev.sambasidecars.it.StoreReplicas;
 import dev.sambasidecars.store.v1.StatReply;
 import dev.sambasidecars.store.v1.StatRequest;

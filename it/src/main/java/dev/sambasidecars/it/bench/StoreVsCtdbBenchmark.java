@@ -134,8 +134,9 @@ public final class StoreVsCtdbBenchmark {
             }
             // Warm both up (JIT, connections, leaders, ctdb's database on every node), the store
             // on both APIs the runs measure, half the time each.
+            Duration warmupEach = Duration.ofSeconds(warmup).dividedBy(StoreLoad.Api.values().length);
             for (StoreLoad.Api api : StoreLoad.Api.values()) {
-                StoreLoad.run(sockets, many, 40, Duration.ofSeconds(warmup).dividedBy(StoreLoad.Api.values().length), api);
+                StoreLoad.run(sockets, many, 40, warmupEach, api);
             }
             ctdb(cluster, "pstore", clients, 3);
 

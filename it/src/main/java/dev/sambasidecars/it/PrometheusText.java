@@ -1,4 +1,4 @@
-package dev.sambasidecars.it.bench;
+package dev.sambasidecars.it;
 
 import java.io.IOException;
 import java.net.URI;
@@ -14,7 +14,7 @@ public record PrometheusText(Map<String, Double> samples) {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    static PrometheusText scrape(String url) throws IOException, InterruptedException {
+    public static PrometheusText scrape(String url) throws IOException, InterruptedException {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
@@ -59,7 +59,7 @@ public record PrometheusText(Map<String, Double> samples) {
     }
 
     /** How much a sample grew from {@code before} to this scrape. */
-    double since(PrometheusText before, String name) {
+    public double since(PrometheusText before, String name) {
         return get(name) - before.get(name);
     }
 }
