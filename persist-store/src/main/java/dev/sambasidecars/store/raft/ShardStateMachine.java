@@ -27,6 +27,7 @@ import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 import org.apache.ratis.io.MD5Hash;
@@ -138,17 +139,25 @@ public final class ShardStateMachine extends BaseStateMachine {
         return b.build();
     }
 
-    /** Replies with a {@link ProtoMessage}: the leader's writer takes its results without parsing them. */
+    /**
+     * Replies to a command this node proposed with a {@link ProtoMessage}: the leader's writer
+     * takes its results without parsing them. Any other entry's reply is its bytes: on a
+     * follower it is only kept, in Ratis's retry cache (for a client that sends the same call
+     * again, to a new leader), where a batch's results as objects took about ten times the
+     * space, all of it outliving young collections (80 MB of them per store, held a minute,
+     * at 20,000 writes/s).
+     */
     @Override
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
-        Command command = trx.getStateMachineContext() instanceof Command own ? own : command(entry);
+        Command own = trx.getStateMachineContext() instanceof Command c ? c : null;
         MessageLite reply;
         synchronized (state) {
-            reply = state.apply(entry.getIndex(), command);
+            reply = state.apply(entry.getIndex(), own != null ? own : command(entry));
             updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
         }
-        return CompletableFuture.completedFuture(new ProtoMessage<>(reply));
+        return CompletableFuture.completedFuture(own != null ? new ProtoMessage<>(reply)
+                : Message.valueOf(UnsafeByteOperations.unsafeWrap(reply.toByteArray())));
     }
 
     private Command command(LogEntryProto entry) {

@@ -124,7 +124,7 @@ final class ShardWrites {
     /** An entry's reply from this node's own replica: the state machine's object, not parsed again. */
     private static <T extends MessageLite> T reply(RaftClientReply r, Class<T> type, Parser<T> parser) {
         if (r.isSuccess()) {
-            T own = ProtoMessage.of(r.getMessage(), type);
+            T own = ProtoMessage.take(r.getMessage(), type);
             if (own != null) {
                 return own;
             }

@@ -72,9 +72,12 @@ class ShardStateMachineTest {
         Message led = leader.applyTransaction(own).get();
         Message followed = follower.applyTransaction(TransactionContext.newBuilder().setStateMachine(follower)
                 .setLogEntry(entry).build()).get();
-        BatchResult results = ProtoMessage.of(led, BatchResult.class);
+        assertNull(ProtoMessage.of(followed, BatchResult.class), "a follower's reply is only its bytes");
+        BatchResult results = ProtoMessage.take(led, BatchResult.class);
         assertNotNull(results, "the leader's writer gets the results as an object");
         assertEquals(Status.STATUS_OK, results.getResults(0).getStatus());
+        assertNull(ProtoMessage.of(led, BatchResult.class), "once taken, the reply keeps only its bytes");
+        assertEquals(results, BatchResult.parseFrom(led.getContent().asReadOnlyByteBuffer()));
         assertEquals(led.getContent(), followed.getContent());
         assertEquals(leader.digest().getSha256(), follower.digest().getSha256());
         assertEquals(leader.digest().getAppliedIndex(), follower.digest().getAppliedIndex());
