@@ -192,6 +192,14 @@ public final class SambaCluster implements AutoCloseable {
         return nodes.get(pnn).getContainerName().replaceFirst("^/", "");
     }
 
+    /**
+     * The host's process id of node {@code pnn}'s first process (what its container runs): its
+     * daemons are that process's descendants as this host sees them.
+     */
+    public long hostPid(int pnn) {
+        return nodes.get(pnn).getCurrentContainerInfo().getState().getPidLong();
+    }
+
     public String clientContainerName() {
         return client.getContainerName().replaceFirst("^/", "");
     }

@@ -74,9 +74,14 @@ public final class Sidecars {
      * {@link #JAVA_OPTS_ENV} set, with those JVM options.
      */
     public static Started start(SambaCluster cluster, int pnn, String launcher, String... sets) {
+        return startWithJavaOpts(cluster, pnn, launcher, System.getenv(JAVA_OPTS_ENV), sets);
+    }
+
+    /** As {@link #start(SambaCluster, int, String, String...)}, with {@code javaOpts} (unless null or blank) as its JVM options. */
+    public static Started startWithJavaOpts(SambaCluster cluster, int pnn, String launcher, String javaOpts,
+                                            String... sets) {
         int port = CommonOptions.DAEMON_METRICS_PORTS.get(module(launcher));
         StringBuilder cmd = new StringBuilder();
-        String javaOpts = System.getenv(JAVA_OPTS_ENV);
         if (javaOpts != null && !javaOpts.isBlank()) {
             cmd.append("SIDECARS_JAVA_OPTS='").append(javaOpts.replace("'", "'\\''")).append("' ");
         }
@@ -157,15 +162,26 @@ public final class Sidecars {
      * every node sees a leader for every shard.
      */
     public static void startStoreStack(SambaCluster cluster, String... storeSets) throws InterruptedException {
+        startStoreStackWithJavaOpts(cluster, System.getenv(JAVA_OPTS_ENV), storeSets);
+    }
+
+    /**
+     * As {@link #startStoreStack(SambaCluster, String...)}, every daemon with {@code javaOpts}
+     * (unless null or blank) as its JVM options; returns the persist-stores, in pnn order.
+     */
+    public static List<Started> startStoreStackWithJavaOpts(SambaCluster cluster, String javaOpts, String... storeSets)
+            throws InterruptedException {
         installTls(cluster);
         for (int i = 0; i < cluster.size(); i++) {
             installEventScript(cluster, i);
-            start(cluster, i, "ctdb-bridge");
+            startWithJavaOpts(cluster, i, "ctdb-bridge", javaOpts);
         }
+        List<Started> stores = new ArrayList<>();
         for (int i = 0; i < cluster.size(); i++) {
-            start(cluster, i, "persist-store", storeSets);
+            stores.add(startWithJavaOpts(cluster, i, "persist-store", javaOpts, storeSets));
         }
         awaitStoreLeaders(cluster);
+        return stores;
     }
 
     /**

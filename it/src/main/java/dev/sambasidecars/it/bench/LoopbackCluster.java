@@ -1,15 +1,7 @@
 package dev.sambasidecars.it.bench;
 
-import dev.sambasidecars.common.ipc.GrpcUnix;
 import dev.sambasidecars.common.tls.NodeSpec;
 import dev.sambasidecars.common.tls.TlsInit;
-import dev.sambasidecars.it.PrometheusText;
-import dev.sambasidecars.it.StoreReplicas;
-import dev.sambasidecars.store.v1.StatReply;
-import dev.sambasidecars.store.v1.StatRequest;
-import dev.sambasidecars.store.v1.StoreGrpc;
-import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -24,22 +16,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * Three persist-store daemons from one distribution on this machine's loopback (NETWORK.1, .2
  * and .3; one shard of three replicas, fsync, mutual TLS between them), each with its own
- * smb.conf, data, socket directory, metrics port and ports of its own: what the benchmark drives,
- * and what it reads of them per run (their group-commit meters, CPU and context switches).
+ * smb.conf, data, socket directory, metrics port and ports of its own.
  */
-final class LoopbackCluster implements AutoCloseable {
+final class LoopbackCluster extends StoreDaemons {
 
-    static final String GROUP_COMMIT_HEADER = String.format("%9s %7s %7s %8s", "entries/s", "upd/ent", "wait ms",
-            "round ms");
-
-    private final String name;
-    private final List<Path> sockets = new ArrayList<>();
-    private final List<String> metrics = new ArrayList<>();
     private final List<Process> stores = new ArrayList<>();
-    private int leader = -1;
 
     private LoopbackCluster(String name) {
-        this.name = name;
+        super(name);
     }
 
     /**
@@ -57,26 +41,6 @@ final class LoopbackCluster implements AutoCloseable {
             throw e;
         }
         return c;
-    }
-
-    String name() {
-        return name;
-    }
-
-    List<Path> sockets() {
-        return sockets;
-    }
-
-    Path leaderSocket() {
-        return sockets.get(leader);
-    }
-
-    Path followerSocket() {
-        return sockets.get((leader + 1) % sockets.size());
-    }
-
-    int leader() {
-        return leader;
     }
 
     private void launch(Path dist, Path root, String network, List<String> options, String javaOpts) throws Exception {
@@ -117,120 +81,14 @@ final class LoopbackCluster implements AutoCloseable {
         }
     }
 
-    /** Waits until every node names the same leader of shard 0. */
-    void awaitLeader(Duration within) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        String why = "no answer yet";
-        while (System.nanoTime() < deadline) {
-            List<String> leaders = new ArrayList<>();
-            for (Path s : sockets) {
-                leaders.add(Files.exists(s) ? leaderSeenBy(s) : "");
-            }
-            if (!leaders.get(0).isEmpty() && leaders.stream().allMatch(leaders.get(0)::equals)) {
-                leader = StoreReplicas.pnn(leaders.get(0));
-                return;
-            }
-            why = "leaders seen: " + leaders;
-            Thread.sleep(500);
-        }
-        throw new IllegalStateException("the loopback stores of " + name + " did not agree on a leader within " + within
-                + " (" + why + "); see their logs");
-    }
-
-    private static String leaderSeenBy(Path socket) {
-        ManagedChannel ch = GrpcUnix.channel(socket);
-        try {
-            StatReply r = StoreGrpc.newBlockingStub(ch).withDeadlineAfter(5, TimeUnit.SECONDS)
-                    .stat(StatRequest.getDefaultInstance());
-            return r.getShardsCount() == 0 ? "" : r.getShards(0).getLeader();
-        } catch (StatusRuntimeException e) {
-            return "";
-        } finally {
-            ch.shutdownNow();
-        }
-    }
-
-    /** What is read of the daemons before and after a run. */
-    record Reading(List<PrometheusText> meters, Duration cpu, long switches) { }
-
-    Reading read() throws IOException, InterruptedException {
-        List<PrometheusText> meters = new ArrayList<>();
-        for (String url : metrics) {
-            meters.add(PrometheusText.scrape(url));
-        }
-        return new Reading(meters, cpu(), contextSwitches());
-    }
-
-    /** CPU time the daemons (and their launchers' children) have used so far. */
-    private Duration cpu() {
-        Duration sum = Duration.ZERO;
-        for (ProcessHandle h : processes()) {
-            sum = sum.plus(h.info().totalCpuDuration().orElse(Duration.ZERO));
-        }
-        return sum;
-    }
-
-    private List<ProcessHandle> processes() {
+    @Override
+    protected List<ProcessHandle> processes() {
         List<ProcessHandle> all = new ArrayList<>();
         for (Process p : stores) {
             all.add(p.toHandle());
             all.addAll(p.toHandle().descendants().toList());
         }
         return all;
-    }
-
-    /** Context switches, voluntary and not, of all the daemons' threads so far (/proc; 0 where there is none). */
-    private long contextSwitches() throws IOException {
-        long sum = 0;
-        for (ProcessHandle h : processes()) {
-            Path tasks = Path.of("/proc", Long.toString(h.pid()), "task");
-            if (!Files.isDirectory(tasks)) {
-                continue;
-            }
-            try (var threads = Files.list(tasks)) {
-                for (Path t : threads.toList()) {
-                    sum += switches(t.resolve("status"));
-                }
-            }
-        }
-        return sum;
-    }
-
-    private static long switches(Path status) {
-        long sum = 0;
-        try {
-            for (String line : Files.readAllLines(status)) {
-                if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
-                    sum += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return 0; // the thread ended meanwhile
-        }
-        return sum;
-    }
-
-    /** Entries/s, updates per entry, mean wait and mean round, of the leader's node or summed over the others. */
-    String groupCommit(Reading before, Reading after, boolean ofLeader, double seconds) {
-        double entries = 0;
-        double updates = 0;
-        double waited = 0;
-        double rounds = 0;
-        double roundSeconds = 0;
-        for (int n = 0; n < metrics.size(); n++) {
-            if ((n == leader) != ofLeader) {
-                continue;
-            }
-            PrometheusText a = after.meters().get(n);
-            PrometheusText b = before.meters().get(n);
-            entries += a.since(b, "sidecar_persist_store_entry_updates_count");
-            updates += a.since(b, "sidecar_persist_store_entry_updates_sum");
-            waited += a.since(b, "sidecar_persist_store_entry_wait_seconds_sum");
-            rounds += a.since(b, "sidecar_persist_store_entry_round_seconds_count");
-            roundSeconds += a.since(b, "sidecar_persist_store_entry_round_seconds_sum");
-        }
-        return String.format("%9.0f %7.2f %7.2f %8.2f", entries / seconds, entries == 0 ? 0 : updates / entries,
-                entries == 0 ? 0 : waited * 1e3 / entries, rounds == 0 ? 0 : roundSeconds * 1e3 / rounds);
     }
 
     private static int freePort() throws IOException {

@@ -18,11 +18,17 @@ import java.util.List;
  * its writes forwarded to the leader). Each run is preceded by 5 s of the same load, unmeasured,
  * so that its connections and path are warm. Each run also reports the host's steal time and how
  * busy its CPUs were (a run with much steal measured a busy host, not the store), the stores' CPU
- * and context switches per update, their group commit, and the flush probe's p50/p99 on the disk
- * the stores write to and how late its thread wakes ({@link HostProbe}).
+ * (and of it, their collectors') and context switches per update, their group commit, and the
+ * flush probe's p50/p99 on the disk the stores write to and how late its thread wakes ({@link
+ * HostProbe}).
  *
- * <p>With {@code --compare=DIST}, a second cluster from another distribution runs on
- * 127.0.1.1-3 beside the first (127.0.0.1-3), both idle but for the run in progress, and every
+ * <p>With {@code --containers}, each cluster is instead three Samba/CTDB nodes in containers,
+ * smbd, ctdbd and ctdb-bridge beside each store, as {@link StoreVsCtdbBenchmark} runs them (see
+ * {@link ContainerStores}): with {@code --compare}, two such clusters side by side, for what
+ * only shows there (the containers' network, CTDB's events). Needs Docker.
+ *
+ * <p>With {@code --compare=DIST}, a second cluster from another distribution runs beside the
+ * first (on loopback on 127.0.1.1-3, the first on 127.0.0.1-3), both idle but for the run in progress, and every
  * run alternates between them {@code --repeats} times, so that both see the same host; a summary
  * gives each one's medians and their ratio.
  *
@@ -36,7 +42,7 @@ import java.util.List;
  * (each write timed from when it was due; see {@link StoreLoad}) instead of closed loops, and
  * prints where each run's writes over 10 ms ended: the latency at a given load, and its stalls.
  *
- * <p>Usage: {@code scripts/bench.sh StoreLoopbackBenchmark [--compare=DIST] [--set=NAME=VALUE]...
+ * <p>Usage: {@code scripts/bench.sh StoreLoopbackBenchmark [--containers] [--compare=DIST] [--set=NAME=VALUE]...
  * [--compare-set=NAME=VALUE]... [--java-opts=OPTS] [--compare-java-opts=OPTS] [--rate=N]
  * [--repeats=N] [--modes=spread,leader,follower] [SECONDS [WARMUP [CLIENTS...]]]} (default 20 s
  * per run, 180 s of warm-up at 256 clients on streams, then 8, 24 and 64 clients, one repeat).
@@ -58,6 +64,7 @@ public final class StoreLoopbackBenchmark {
         double rate = 0;
         int repeats = 1;
         List<String> modes = List.of("spread", "leader", "follower");
+        boolean containers = false;
         List<String> positional = new ArrayList<>();
         for (String a : args) {
             if (a.startsWith("--compare=")) {
@@ -74,6 +81,8 @@ public final class StoreLoopbackBenchmark {
                 rate = Double.parseDouble(a.substring("--rate=".length()));
             } else if (a.startsWith("--repeats=")) {
                 repeats = Integer.parseInt(a.substring("--repeats=".length()));
+            } else if (a.equals("--containers")) {
+                containers = true;
             } else if (a.startsWith("--modes=")) {
                 modes = Arrays.asList(a.substring("--modes=".length()).split(","));
             } else {
@@ -92,16 +101,18 @@ public final class StoreLoopbackBenchmark {
             javaB = javaA;
         }
         Path root = Files.createTempDirectory("store-loopback");
-        List<LoopbackCluster> clusters = new ArrayList<>();
+        List<StoreDaemons> clusters = new ArrayList<>();
         try {
-            clusters.add(LoopbackCluster.start("A", dist, root.resolve("a"), "127.0.0", setA, javaA));
+            clusters.add(containers ? ContainerStores.start("A", dist, setA, javaA)
+                    : LoopbackCluster.start("A", dist, root.resolve("a"), "127.0.0", setA, javaA));
             if (compare != null) {
-                clusters.add(LoopbackCluster.start("B", compare, root.resolve("b"), "127.0.1", setB, javaB));
+                clusters.add(containers ? ContainerStores.start("B", compare, setB, javaB)
+                        : LoopbackCluster.start("B", compare, root.resolve("b"), "127.0.1", setB, javaB));
             }
-            for (LoopbackCluster c : clusters) {
+            for (StoreDaemons c : clusters) {
                 c.awaitLeader(Duration.ofMinutes(2));
             }
-            for (LoopbackCluster c : clusters) {
+            for (StoreDaemons c : clusters) {
                 System.out.printf("%s: stores up, node %d leads; %d s of warm-up at 256 clients on Updates streams%n",
                         c.name(), c.leader(), warmup);
                 // On the API the runs measure. After a warm-up on unary calls the first measured
@@ -114,7 +125,7 @@ public final class StoreLoopbackBenchmark {
                 for (int clients : counts) {
                     for (String mode : modes) {
                         for (int r = 0; r < repeats; r++) {
-                            for (LoopbackCluster c : clusters) {
+                            for (StoreDaemons c : clusters) {
                                 rows.add(run(probe, c, mode, clients, seconds, rate));
                             }
                         }
@@ -122,20 +133,22 @@ public final class StoreLoopbackBenchmark {
                 }
             }
             System.out.println();
-            System.out.printf("%-3s %-9s %7s %9s %8s %8s %8s %10s %10s %9s %7s %5s %7s %6s  %s | %s%n", "", "entry",
+            System.out.printf("%-3s %-9s %7s %9s %8s %8s %8s %10s %10s %9s %7s %5s %7s %6s %6s  %s | %s%n", "", "entry",
                     "clients", "updates/s", "p50 ms", "p90 ms", "p99 ms", "flush p50", "flush p99", "wake p99", "steal", "busy%", "µs/upd",
-                    "cs/upd", LoopbackCluster.GROUP_COMMIT_HEADER, LoopbackCluster.GROUP_COMMIT_HEADER);
+                    "gc µs", "cs/upd", StoreDaemons.GROUP_COMMIT_HEADER, StoreDaemons.GROUP_COMMIT_HEADER);
             rows.forEach(r -> System.out.println(r.line()));
             if (rate > 0) {
                 System.out.println();
                 rows.forEach(r -> System.out.printf("%-3s %-9s %7d  %s%n", r.cluster(), r.mode(), r.clients(), r.slow()));
             }
-            System.out.println("3 stores on loopback, 1 shard of 3 replicas, fsync, mutual TLS; an Updates stream per "
+            System.out.println((containers ? "3 stores on 3 Samba/CTDB nodes in containers" : "3 stores on loopback")
+                    + ", 1 shard of 3 replicas, fsync, mutual TLS; an Updates stream per "
                     + "client" + (rate > 0 ? String.format(", %.0f writes/s offered over them (an open loop)", rate) : "")
                     + "; flush: a 4 KiB write and fdatasync every 10 ms on the same disk; wake p99: how late the probe's thread woke from its pauses (a woken "
                     + "thread's wait for a CPU); steal: the host's, in "
                     + "ticks of 10 ms summed over both CPUs, during the run; busy%: the host's CPUs busy (not idle, "
                     + "not waiting for I/O, not stolen); µs/upd: CPU the three stores used per acknowledged update; "
+                    + "gc µs: of which their collectors' threads (ZGC's workers and drivers) used; "
                     + "cs/upd: their threads' context switches per acknowledged update (each a thread going to sleep "
                     + "or being preempted); then the group commit of the leader's node | of the two others' "
                     + "(entries/s their writers sent, updates per entry, mean ms the oldest update of an entry waited "
@@ -144,7 +157,7 @@ public final class StoreLoopbackBenchmark {
                 summary(rows, counts, modes, dist + " " + setA + " " + javaA, compare + " " + setB + " " + javaB);
             }
         } finally {
-            for (LoopbackCluster c : clusters) {
+            for (StoreDaemons c : clusters) {
                 c.close();
             }
             System.out.println("data and logs kept in " + root);
@@ -197,7 +210,7 @@ public final class StoreLoopbackBenchmark {
         return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
-    private static Row run(HostProbe probe, LoopbackCluster c, String mode, int clients, int seconds, double rate)
+    private static Row run(HostProbe probe, StoreDaemons c, String mode, int clients, int seconds, double rate)
             throws Exception {
         List<Path> sockets = switch (mode) {
             case "spread" -> c.sockets();
@@ -208,20 +221,21 @@ public final class StoreLoopbackBenchmark {
         StoreLoad.run(sockets, clients, 40, Duration.ZERO, Duration.ofSeconds(5), StoreLoad.Api.STREAM, rate);
         probe.take();
         HostCpu host = HostCpu.now();
-        LoopbackCluster.Reading before = c.read();
+        StoreDaemons.Reading before = c.read();
         StoreLoad.Result r = StoreLoad.run(sockets, clients, 40, Duration.ZERO, Duration.ofSeconds(seconds),
                 StoreLoad.Api.STREAM, rate);
-        LoopbackCluster.Reading after = c.read();
+        StoreDaemons.Reading after = c.read();
         HostCpu used = HostCpu.now().minus(host);
         HostProbe.Samples probed = probe.take();
         double storeMicros = after.cpu().minus(before.cpu()).toNanos() / 1e3;
+        double gcMicros = after.gcCpu().minus(before.gcCpu()).toNanos() / 1e3;
         long switched = after.switches() - before.switches();
-        String line = String.format("%-3s %-9s %7d %9.0f %8.2f %8.2f %8.2f %10.2f %10.2f %9.2f %7d %5.0f %7.0f %6.1f  %s | %s",
+        String line = String.format("%-3s %-9s %7d %9.0f %8.2f %8.2f %8.2f %10.2f %10.2f %9.2f %7d %5.0f %7.0f %6.1f %6.1f  %s | %s",
                 c.name(), mode, clients, r.perSecond(), r.percentileMillis(50), r.percentileMillis(90),
                 r.percentileMillis(99), HostProbe.percentile(probed.flushes(), 50), HostProbe.percentile(probed.flushes(), 99),
                 HostProbe.percentile(probed.wakes(), 99),
                 used.steal(), used.busyPercent(), r.acked() == 0 ? 0 : storeMicros / r.acked(),
-                r.acked() == 0 ? 0 : (double) switched / r.acked(),
+                r.acked() == 0 ? 0 : gcMicros / r.acked(), r.acked() == 0 ? 0 : (double) switched / r.acked(),
                 c.groupCommit(before, after, true, r.seconds()), c.groupCommit(before, after, false, r.seconds()));
         System.out.println(line);
         return new Row(c.name(), mode, clients, r.perSecond(), r.percentileMillis(50), r.percentileMillis(99), line,

@@ -1,0 +1,73 @@
+package dev.sambasidecars.it.bench;
+
+import dev.sambasidecars.it.ClusterSpec;
+import dev.sambasidecars.it.SambaCluster;
+import dev.sambasidecars.it.Sidecars;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Three persist-store daemons from one distribution on a local cluster in containers, as the
+ * demo and {@link StoreVsCtdbBenchmark} run them: three Samba/CTDB nodes, each with smbd, ctdbd
+ * and ctdb-bridge beside its store (one shard of three replicas, fsync, mutual TLS), driven
+ * through each node's local socket from this host.
+ */
+final class ContainerStores extends StoreDaemons {
+
+    private static final String STORE_MAIN = "dev.sambasidecars.store.daemon.PersistStoreMain";
+
+    private final SambaCluster cluster;
+    private List<ProcessHandle> stores;
+
+    private ContainerStores(String name, SambaCluster cluster) {
+        super(name);
+        this.cluster = cluster;
+    }
+
+    /**
+     * Starts a cluster of {@code dist}, its daemons with each {@code options} line ("name =
+     * value") added to persist-store's options and {@code javaOpts} (unless empty) as their JVM
+     * options, and waits until its stores see their shard's leader.
+     */
+    static ContainerStores start(String name, Path dist, List<String> options, String javaOpts) throws Exception {
+        ClusterSpec d = ClusterSpec.defaults(3);
+        SambaCluster cluster = SambaCluster.start(new ClusterSpec(d.nodes(), dist, d.jdk(), d.netbiosName(), d.user(),
+                d.password()));
+        try {
+            String[] sets = options.stream().map(o -> "sidecar persist-store:" + o).toArray(String[]::new);
+            ContainerStores c = new ContainerStores(name, cluster);
+            for (Sidecars.Started s : Sidecars.startStoreStackWithJavaOpts(cluster, javaOpts, sets)) {
+                c.metrics.add(s.metricsUrl());
+            }
+            c.sockets.addAll(Sidecars.storeSockets(cluster));
+            return c;
+        } catch (Exception | Error e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** The store JVMs among each node's processes, found once (a benchmark does not restart them). */
+    @Override
+    protected synchronized List<ProcessHandle> processes() {
+        if (stores == null) {
+            List<ProcessHandle> found = new ArrayList<>();
+            for (int pnn = 0; pnn < cluster.size(); pnn++) {
+                ProcessHandle.of(cluster.hostPid(pnn)).ifPresent(node -> node.descendants()
+                        .filter(h -> h.info().commandLine().orElse("").contains(STORE_MAIN)).forEach(found::add));
+            }
+            if (found.size() != cluster.size()) {
+                throw new IllegalStateException(name() + ": found " + found.size() + " persist-store JVMs on "
+                        + cluster.size() + " nodes");
+            }
+            stores = List.copyOf(found);
+        }
+        return stores;
+    }
+
+    @Override
+    public void close() {
+        cluster.close();
+    }
+}
