@@ -3,8 +3,12 @@ package dev.sambasidecars.it.bench;
 import dev.sambasidecars.it.ClusterSpec;
 import dev.sambasidecars.it.SambaCluster;
 import dev.sambasidecars.it.Sidecars;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -28,9 +32,11 @@ final class ContainerStores extends StoreDaemons {
     /**
      * Starts a cluster of {@code dist}, its daemons with each {@code options} line ("name =
      * value") added to persist-store's options and {@code javaOpts} (unless empty) as their JVM
-     * options, and waits until its stores see their shard's leader.
+     * options, and waits until its stores see their shard's leader; then sets each of {@code
+     * ctdbVars} ("NAME VALUE") on every node with {@code ctdb setvar}.
      */
-    static ContainerStores start(String name, Path dist, List<String> options, String javaOpts) throws Exception {
+    static ContainerStores start(String name, Path dist, List<String> options, String javaOpts, List<String> ctdbVars)
+            throws Exception {
         ClusterSpec d = ClusterSpec.defaults(3);
         SambaCluster cluster = SambaCluster.start(new ClusterSpec(d.nodes(), dist, d.jdk(), d.netbiosName(), d.user(),
                 d.password()));
@@ -41,6 +47,11 @@ final class ContainerStores extends StoreDaemons {
                 c.metrics.add(s.metricsUrl());
             }
             c.sockets.addAll(Sidecars.storeSockets(cluster));
+            for (String v : ctdbVars) {
+                for (int pnn = 0; pnn < cluster.size(); pnn++) {
+                    cluster.ctdb(pnn, "setvar " + v).orThrow();
+                }
+            }
             return c;
         } catch (Exception | Error e) {
             cluster.close();
@@ -64,6 +75,38 @@ final class ContainerStores extends StoreDaemons {
             stores = List.copyOf(found);
         }
         return stores;
+    }
+
+    /** The CPU time of each node's control group (cgroup v1's cpuacct, or v2's cpu.stat), summed. */
+    @Override
+    protected Duration nodesCpu() throws IOException {
+        Duration sum = Duration.ZERO;
+        for (int pnn = 0; pnn < cluster.size(); pnn++) {
+            sum = sum.plus(cgroupCpu(cluster.hostPid(pnn)));
+        }
+        return sum;
+    }
+
+    private static Duration cgroupCpu(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "cgroup"))) {
+            // hierarchy-id:controllers:path
+            String[] f = line.split(":", 3);
+            if (f.length == 3 && Arrays.asList(f[1].split(",")).contains("cpuacct")) {
+                Path usage = Path.of("/sys/fs/cgroup/cpuacct" + f[2], "cpuacct.usage");
+                return Duration.ofNanos(Long.parseLong(Files.readString(usage).trim()));
+            }
+            if (f.length == 3 && f[0].equals("0") && f[1].isEmpty()) {
+                Path stat = Path.of("/sys/fs/cgroup" + f[2], "cpu.stat");
+                if (Files.isReadable(stat)) {
+                    for (String s : Files.readAllLines(stat)) {
+                        if (s.startsWith("usage_usec ")) {
+                            return Duration.ofNanos(1000 * Long.parseLong(s.substring("usage_usec ".length()).trim()));
+                        }
+                    }
+                }
+            }
+        }
+        throw new IOException("no CPU accounting found for process " + pid + "'s control group");
     }
 
     @Override

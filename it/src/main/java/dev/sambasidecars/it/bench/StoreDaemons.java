@@ -107,9 +107,10 @@ abstract class StoreDaemons implements AutoCloseable {
 
     /**
      * What is read of the daemons before and after a run: their meters, CPU time, their threads'
-     * context switches, and the CPU time of their collectors' threads.
+     * context switches, the CPU time of their collectors' threads, and that of everything else on
+     * their nodes (where the nodes are containers; zero elsewhere).
      */
-    record Reading(List<PrometheusText> meters, Duration cpu, long switches, Duration gcCpu) { }
+    record Reading(List<PrometheusText> meters, Duration cpu, long switches, Duration gcCpu, Duration othersCpu) { }
 
     Reading read() throws IOException, InterruptedException {
         List<PrometheusText> meters = new ArrayList<>();
@@ -117,7 +118,19 @@ abstract class StoreDaemons implements AutoCloseable {
             meters.add(PrometheusText.scrape(url));
         }
         long[] threads = threads();
-        return new Reading(meters, cpu(), threads[0], Duration.ofMillis(threads[1] * 1000 / CLOCK_TICKS));
+        Duration cpu = cpu();
+        Duration nodes = nodesCpu();
+        return new Reading(meters, cpu, threads[0], Duration.ofMillis(threads[1] * 1000 / CLOCK_TICKS),
+                nodes.isZero() ? Duration.ZERO : nodes.minus(cpu));
+    }
+
+    /**
+     * The CPU time of every process on the daemons' nodes so far, the daemons' own included, where
+     * the nodes are containers (their control groups count processes that have since ended, such
+     * as CTDB's event scripts); zero where they are not.
+     */
+    protected Duration nodesCpu() throws IOException {
+        return Duration.ZERO;
     }
 
     /** CPU time the daemons (and their launchers' children) have used so far. */

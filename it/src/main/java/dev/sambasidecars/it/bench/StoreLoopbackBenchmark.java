@@ -25,7 +25,10 @@ import java.util.List;
  * <p>With {@code --containers}, each cluster is instead three Samba/CTDB nodes in containers,
  * smbd, ctdbd and ctdb-bridge beside each store, as {@link StoreVsCtdbBenchmark} runs them (see
  * {@link ContainerStores}): with {@code --compare}, two such clusters side by side, for what
- * only shows there (the containers' network, CTDB's events). Needs Docker.
+ * only shows there (the containers' network, CTDB's events). Needs Docker. {@code
+ * --ctdb-setvar=NAME=VALUE} and {@code --compare-ctdb-setvar=NAME=VALUE} set a CTDB tunable
+ * ({@code ctdb setvar}) on every node of the first or second cluster, e.g. {@code
+ * MonitorInterval=3600} for CTDB's monitor event hourly instead of every 15 s.
  *
  * <p>With {@code --compare=DIST}, a second cluster from another distribution runs beside the
  * first (on loopback on 127.0.1.1-3, the first on 127.0.0.1-3), both idle but for the run in progress, and every
@@ -42,7 +45,8 @@ import java.util.List;
  * (each write timed from when it was due; see {@link StoreLoad}) instead of closed loops, and
  * prints where each run's writes over 10 ms ended: the latency at a given load, and its stalls.
  *
- * <p>Usage: {@code scripts/bench.sh StoreLoopbackBenchmark [--containers] [--compare=DIST] [--set=NAME=VALUE]...
+ * <p>Usage: {@code scripts/bench.sh StoreLoopbackBenchmark [--containers [--ctdb-setvar=NAME=VALUE]...
+ * [--compare-ctdb-setvar=NAME=VALUE]...] [--compare=DIST] [--set=NAME=VALUE]...
  * [--compare-set=NAME=VALUE]... [--java-opts=OPTS] [--compare-java-opts=OPTS] [--rate=N]
  * [--repeats=N] [--modes=spread,leader,follower] [SECONDS [WARMUP [CLIENTS...]]]} (default 20 s
  * per run, 180 s of warm-up at 256 clients on streams, then 8, 24 and 64 clients, one repeat).
@@ -59,6 +63,8 @@ public final class StoreLoopbackBenchmark {
         Path compare = null;
         List<String> setA = new ArrayList<>();
         List<String> setB = new ArrayList<>();
+        List<String> ctdbA = new ArrayList<>();
+        List<String> ctdbB = new ArrayList<>();
         String javaA = "";
         String javaB = null;
         double rate = 0;
@@ -71,6 +77,10 @@ public final class StoreLoopbackBenchmark {
                 compare = Path.of(a.substring("--compare=".length())).toAbsolutePath();
             } else if (a.startsWith("--set=")) {
                 setA.add(option(a.substring("--set=".length())));
+            } else if (a.startsWith("--ctdb-setvar=")) {
+                ctdbA.add(ctdbVar(a.substring("--ctdb-setvar=".length())));
+            } else if (a.startsWith("--compare-ctdb-setvar=")) {
+                ctdbB.add(ctdbVar(a.substring("--compare-ctdb-setvar=".length())));
             } else if (a.startsWith("--compare-set=")) {
                 setB.add(option(a.substring("--compare-set=".length())));
             } else if (a.startsWith("--java-opts=")) {
@@ -94,7 +104,10 @@ public final class StoreLoopbackBenchmark {
         List<Integer> counts = positional.size() > 2
                 ? positional.subList(2, positional.size()).stream().map(Integer::parseInt).toList() : List.of(8, 24, 64);
         Path dist = Path.of(System.getProperty("sidecars.dist", "packaging/target/dist")).toAbsolutePath();
-        if (compare == null && (!setB.isEmpty() || javaB != null)) {
+        if (!containers && !(ctdbA.isEmpty() && ctdbB.isEmpty())) {
+            throw new IllegalArgumentException("--ctdb-setvar and --compare-ctdb-setvar need --containers (CTDB runs only there)");
+        }
+        if (compare == null && (!setB.isEmpty() || javaB != null || !ctdbB.isEmpty())) {
             compare = dist;
         }
         if (javaB == null) {
@@ -103,10 +116,10 @@ public final class StoreLoopbackBenchmark {
         Path root = Files.createTempDirectory("store-loopback");
         List<StoreDaemons> clusters = new ArrayList<>();
         try {
-            clusters.add(containers ? ContainerStores.start("A", dist, setA, javaA)
+            clusters.add(containers ? ContainerStores.start("A", dist, setA, javaA, ctdbA)
                     : LoopbackCluster.start("A", dist, root.resolve("a"), "127.0.0", setA, javaA));
             if (compare != null) {
-                clusters.add(containers ? ContainerStores.start("B", compare, setB, javaB)
+                clusters.add(containers ? ContainerStores.start("B", compare, setB, javaB, ctdbB)
                         : LoopbackCluster.start("B", compare, root.resolve("b"), "127.0.1", setB, javaB));
             }
             for (StoreDaemons c : clusters) {
@@ -133,9 +146,9 @@ public final class StoreLoopbackBenchmark {
                 }
             }
             System.out.println();
-            System.out.printf("%-3s %-9s %7s %9s %8s %8s %8s %10s %10s %9s %7s %5s %7s %6s %6s  %s | %s%n", "", "entry",
-                    "clients", "updates/s", "p50 ms", "p90 ms", "p99 ms", "flush p50", "flush p99", "wake p99", "steal", "busy%", "µs/upd",
-                    "gc µs", "cs/upd", StoreDaemons.GROUP_COMMIT_HEADER, StoreDaemons.GROUP_COMMIT_HEADER);
+            System.out.printf("%-3s %-9s %7s %9s %8s %8s %8s %10s %10s %9s %7s %5s %5s %7s %6s %7s %7s %6s  %s | %s%n", "", "entry",
+                    "clients", "updates/s", "p50 ms", "p90 ms", "p99 ms", "flush p50", "flush p99", "wake p99", "steal", "busy%", "sirq%", "µs/upd",
+                    "gc µs", "other µs", "load µs", "cs/upd", StoreDaemons.GROUP_COMMIT_HEADER, StoreDaemons.GROUP_COMMIT_HEADER);
             rows.forEach(r -> System.out.println(r.line()));
             if (rate > 0) {
                 System.out.println();
@@ -147,14 +160,18 @@ public final class StoreLoopbackBenchmark {
                     + "; flush: a 4 KiB write and fdatasync every 10 ms on the same disk; wake p99: how late the probe's thread woke from its pauses (a woken "
                     + "thread's wait for a CPU); steal: the host's, in "
                     + "ticks of 10 ms summed over both CPUs, during the run; busy%: the host's CPUs busy (not idle, "
-                    + "not waiting for I/O, not stolen); µs/upd: CPU the three stores used per acknowledged update; "
-                    + "gc µs: of which their collectors' threads (ZGC's workers and drivers) used; "
+                    + "not waiting for I/O, not stolen); sirq%: of their time, in softirqs (the network's receive "
+                    + "path, mostly); µs/upd: CPU the three stores used per acknowledged update; "
+                    + "gc µs: of which their collectors' threads (ZGC's workers and drivers) used; other µs: CPU "
+                    + "everything else on the nodes used per update (in containers: smbd, ctdbd, ctdb-bridge, CTDB's events); "
+                    + "load µs: this JVM's (the load driver's) CPU per update; "
                     + "cs/upd: their threads' context switches per acknowledged update (each a thread going to sleep "
                     + "or being preempted); then the group commit of the leader's node | of the two others' "
                     + "(entries/s their writers sent, updates per entry, mean ms the oldest update of an entry waited "
                     + "for it, mean ms from an entry going out to its answer)");
             if (clusters.size() > 1) {
-                summary(rows, counts, modes, dist + " " + setA + " " + javaA, compare + " " + setB + " " + javaB);
+                summary(rows, counts, modes, dist + " " + setA + " " + javaA + (ctdbA.isEmpty() ? "" : " ctdb " + ctdbA),
+                        compare + " " + setB + " " + javaB + (ctdbB.isEmpty() ? "" : " ctdb " + ctdbB));
             }
         } finally {
             for (StoreDaemons c : clusters) {
@@ -162,6 +179,15 @@ public final class StoreLoopbackBenchmark {
             }
             System.out.println("data and logs kept in " + root);
         }
+    }
+
+    /** "NAME=VALUE" as {@code ctdb setvar}'s arguments "NAME VALUE". */
+    static String ctdbVar(String nameValue) {
+        int eq = nameValue.indexOf('=');
+        if (eq < 1 || !nameValue.substring(0, eq).matches("[A-Za-z]+") || !nameValue.substring(eq + 1).matches("\\d+")) {
+            throw new IllegalArgumentException("'" + nameValue + "': a CTDB tunable is NAME=NUMBER (e.g. MonitorInterval=3600)");
+        }
+        return nameValue.substring(0, eq) + " " + nameValue.substring(eq + 1);
     }
 
     /** "name=value" as an smb.conf line's "name = value". */
@@ -221,29 +247,39 @@ public final class StoreLoopbackBenchmark {
         StoreLoad.run(sockets, clients, 40, Duration.ZERO, Duration.ofSeconds(5), StoreLoad.Api.STREAM, rate);
         probe.take();
         HostCpu host = HostCpu.now();
+        Duration driver = ownCpu();
         StoreDaemons.Reading before = c.read();
         StoreLoad.Result r = StoreLoad.run(sockets, clients, 40, Duration.ZERO, Duration.ofSeconds(seconds),
                 StoreLoad.Api.STREAM, rate);
         StoreDaemons.Reading after = c.read();
         HostCpu used = HostCpu.now().minus(host);
+        double driverMicros = ownCpu().minus(driver).toNanos() / 1e3;
         HostProbe.Samples probed = probe.take();
         double storeMicros = after.cpu().minus(before.cpu()).toNanos() / 1e3;
         double gcMicros = after.gcCpu().minus(before.gcCpu()).toNanos() / 1e3;
+        double otherMicros = after.othersCpu().minus(before.othersCpu()).toNanos() / 1e3;
         long switched = after.switches() - before.switches();
-        String line = String.format("%-3s %-9s %7d %9.0f %8.2f %8.2f %8.2f %10.2f %10.2f %9.2f %7d %5.0f %7.0f %6.1f %6.1f  %s | %s",
+        String line = String.format("%-3s %-9s %7d %9.0f %8.2f %8.2f %8.2f %10.2f %10.2f %9.2f %7d %5.0f %5.1f %7.0f %6.1f %7.1f %7.1f %6.1f  %s | %s",
                 c.name(), mode, clients, r.perSecond(), r.percentileMillis(50), r.percentileMillis(90),
                 r.percentileMillis(99), HostProbe.percentile(probed.flushes(), 50), HostProbe.percentile(probed.flushes(), 99),
                 HostProbe.percentile(probed.wakes(), 99),
-                used.steal(), used.busyPercent(), r.acked() == 0 ? 0 : storeMicros / r.acked(),
-                r.acked() == 0 ? 0 : gcMicros / r.acked(), r.acked() == 0 ? 0 : (double) switched / r.acked(),
+                used.steal(), used.busyPercent(), used.softirqPercent(), r.acked() == 0 ? 0 : storeMicros / r.acked(),
+                r.acked() == 0 ? 0 : gcMicros / r.acked(), r.acked() == 0 ? 0 : otherMicros / r.acked(),
+                r.acked() == 0 ? 0 : driverMicros / r.acked(),
+                r.acked() == 0 ? 0 : (double) switched / r.acked(),
                 c.groupCommit(before, after, true, r.seconds()), c.groupCommit(before, after, false, r.seconds()));
         System.out.println(line);
         return new Row(c.name(), mode, clients, r.perSecond(), r.percentileMillis(50), r.percentileMillis(99), line,
                 r.slowSpreadSince());
     }
 
+    /** The CPU time this JVM (the load driver, the probe) has used so far. */
+    private static Duration ownCpu() {
+        return ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
     /** The host's CPU time so far from /proc/stat, in ticks summed over all CPUs (zeros where there is none). */
-    private record HostCpu(long busy, long total, long steal) {
+    private record HostCpu(long busy, long total, long steal, long softirq) {
 
         static HostCpu now() throws IOException {
             Path stat = Path.of("/proc/stat");
@@ -257,19 +293,24 @@ public final class StoreLoopbackBenchmark {
                             v[i] = Long.parseLong(f[i + 1]);
                         }
                         long busy = v[0] + v[1] + v[2] + v[5] + v[6];
-                        return new HostCpu(busy, busy + v[3] + v[4] + v[7], v[7]);
+                        return new HostCpu(busy, busy + v[3] + v[4] + v[7], v[7], v[6]);
                     }
                 }
             }
-            return new HostCpu(0, 0, 0);
+            return new HostCpu(0, 0, 0, 0);
         }
 
         HostCpu minus(HostCpu before) {
-            return new HostCpu(busy - before.busy, total - before.total, steal - before.steal);
+            return new HostCpu(busy - before.busy, total - before.total, steal - before.steal, softirq - before.softirq);
         }
 
         double busyPercent() {
             return total == 0 ? 0 : 100.0 * busy / total;
+        }
+
+        /** The share of the CPUs' time spent on softirqs (the network's receive path, mostly). */
+        double softirqPercent() {
+            return total == 0 ? 0 : 100.0 * softirq / total;
         }
     }
 
