@@ -16,11 +16,12 @@ import java.util.List;
  * sends the clients round-robin over all three nodes' sockets (what a cluster's smbds do),
  * "leader" all through the shard leader's node, "follower" all through one other node (each of
  * its writes forwarded to the leader). Each run is preceded by 5 s of the same load, unmeasured,
- * so that its connections and path are warm. Each run also reports the host's steal time and how
- * busy its CPUs were (a run with much steal measured a busy host, not the store), the stores' CPU
- * (and of it, their collectors') and context switches per update, their group commit, and the
- * flush probe's p50/p99 on the disk the stores write to and how late its thread wakes ({@link
- * HostProbe}).
+ * so that its connections and path are warm. Each run also reports the host's steal time, how
+ * busy its CPUs were (a run with much steal measured a busy host, not the store) and how much of
+ * that in softirqs, the stores' CPU per update (and of it, their collectors'), that of everything
+ * else on their nodes and of the load driver, the stores' context switches per update, their
+ * group commit, and the flush probe's p50/p99 on the disk the stores write to and how late its
+ * thread wakes ({@link HostProbe}).
  *
  * <p>With {@code --containers}, each cluster is instead three Samba/CTDB nodes in containers,
  * smbd, ctdbd and ctdb-bridge beside each store, as {@link StoreVsCtdbBenchmark} runs them (see
@@ -31,7 +32,7 @@ import java.util.List;
  * MonitorInterval=3600} for CTDB's monitor event hourly instead of every 15 s.
  *
  * <p>With {@code --compare=DIST}, a second cluster from another distribution runs beside the
- * first (on loopback on 127.0.1.1-3, the first on 127.0.0.1-3), both idle but for the run in progress, and every
+ * first (on loopback: 127.0.1.1-3 and 127.0.0.1-3), both idle but for the run in progress, and every
  * run alternates between them {@code --repeats} times, so that both see the same host; a summary
  * gives each one's medians and their ratio.
  *

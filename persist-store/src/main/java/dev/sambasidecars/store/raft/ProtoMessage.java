@@ -13,8 +13,8 @@ import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
  * other reader parses those bytes as before.
  *
  * <p>A reply is also kept by Ratis's retry cache for its expiry time (a minute), so its reader
- * {@linkplain #take takes} the object: the message then keeps only the bytes, a tenth of the
- * object's size for a batch's results.
+ * {@linkplain #take takes} the object: the message then keeps only the bytes (for a batch of 40
+ * updates' results about 240 bytes, against some 3 KB of objects).
  */
 final class ProtoMessage<T extends MessageLite> implements Message {
 

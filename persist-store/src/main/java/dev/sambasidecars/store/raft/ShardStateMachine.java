@@ -144,8 +144,8 @@ public final class ShardStateMachine extends BaseStateMachine {
      * takes its results without parsing them. Any other entry's reply is its bytes: on a
      * follower it is only kept, in Ratis's retry cache (for a client that sends the same call
      * again, to a new leader), where a batch's results as objects took about ten times the
-     * space, all of it outliving young collections (80 MB of them per store, held a minute,
-     * at 20,000 writes/s).
+     * space (72 bytes per update's result against some 6), all of it outliving young
+     * collections: 80 MB of them per store, held a minute, at 20,000 writes/s.
      */
     @Override
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {

@@ -2,7 +2,6 @@ package dev.sambasidecars.store.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
@@ -164,13 +163,23 @@ class StorePeersTest {
         assertNull(sending.forward(1, 0, batch(0, 1), () -> { }).get(30, TimeUnit.SECONDS), "a node the cluster does not list");
     }
 
+    /**
+     * The sender learns that the leading node closed the stream on a gRPC thread of its own. If
+     * that comes after the next batch went out on it, the batch, waiting there, fails; if before,
+     * the batch opens a new stream, which fails as it opens, and is answered null (sent another
+     * way). Either way it is answered at once, never left waiting or given a result; and once the
+     * node is back, a later batch opens a stream that works.
+     */
     @Test
-    void aBrokenStreamFailsWhatWaitsAndTheNextBatchOpensAnother() throws Exception {
+    void aBrokenStreamFailsOrRedirectsTheNextBatchAndALaterOneOpensAnother() throws Exception {
         assertEquals(1, sending.forward(0, 0, batch(0, 1), () -> { }).get(30, TimeUnit.SECONDS).getResultsCount());
         receiving.close();
-        ExecutionException e = assertThrows(ExecutionException.class,
-                () -> sending.forward(0, 0, batch(1, 1), () -> { }).get(30, TimeUnit.SECONDS));
-        assertTrue(e.getCause() instanceof io.grpc.StatusRuntimeException, e.toString());
+        try {
+            assertNull(sending.forward(0, 0, batch(1, 1), () -> { }).get(30, TimeUnit.SECONDS),
+                    "a batch after the stream broke has no result");
+        } catch (ExecutionException e) {
+            assertTrue(e.getCause() instanceof io.grpc.StatusRuntimeException, e.toString());
+        }
         receiving = new StorePeers(tls, Map.of(0, LOOPBACK), port, node.deadlines());
         receiving.serve(LOOPBACK, node);
         BatchResult again = null;
