@@ -22,6 +22,10 @@ final class ContainerStores extends StoreDaemons {
     private static final String STORE_MAIN = "dev.sambasidecars.store.daemon.PersistStoreMain";
 
     private final SambaCluster cluster;
+    /** Each node's first process as this host sees it (asked of Docker once). */
+    private final List<Long> hostPids = new ArrayList<>();
+    /** Each node's control group's CPU usage file, found once. */
+    private final List<Path> cgroupCpu = new ArrayList<>();
     private List<ProcessHandle> stores;
 
     private ContainerStores(String name, SambaCluster cluster) {
@@ -47,6 +51,11 @@ final class ContainerStores extends StoreDaemons {
                 c.metrics.add(s.metricsUrl());
             }
             c.sockets.addAll(Sidecars.storeSockets(cluster));
+            for (int pnn = 0; pnn < cluster.size(); pnn++) {
+                long pid = cluster.hostPid(pnn);
+                c.hostPids.add(pid);
+                c.cgroupCpu.add(cgroupCpuFile(pid));
+            }
             for (String v : ctdbVars) {
                 for (int pnn = 0; pnn < cluster.size(); pnn++) {
                     cluster.ctdb(pnn, "setvar " + v).orThrow();
@@ -64,8 +73,8 @@ final class ContainerStores extends StoreDaemons {
     protected synchronized List<ProcessHandle> processes() {
         if (stores == null) {
             List<ProcessHandle> found = new ArrayList<>();
-            for (int pnn = 0; pnn < cluster.size(); pnn++) {
-                ProcessHandle.of(cluster.hostPid(pnn)).ifPresent(node -> node.descendants()
+            for (long pid : hostPids) {
+                ProcessHandle.of(pid).ifPresent(node -> node.descendants()
                         .filter(h -> h.info().commandLine().orElse("").contains(STORE_MAIN)).forEach(found::add));
             }
             if (found.size() != cluster.size()) {
@@ -81,29 +90,31 @@ final class ContainerStores extends StoreDaemons {
     @Override
     protected Duration nodesCpu() throws IOException {
         Duration sum = Duration.ZERO;
-        for (int pnn = 0; pnn < cluster.size(); pnn++) {
-            sum = sum.plus(cgroupCpu(cluster.hostPid(pnn)));
+        for (Path file : cgroupCpu) {
+            if (file.endsWith("cpuacct.usage")) {
+                sum = sum.plusNanos(Long.parseLong(Files.readString(file).trim()));
+                continue;
+            }
+            for (String line : Files.readAllLines(file)) {
+                if (line.startsWith("usage_usec ")) {
+                    sum = sum.plusNanos(1000 * Long.parseLong(line.substring("usage_usec ".length()).trim()));
+                }
+            }
         }
         return sum;
     }
 
-    private static Duration cgroupCpu(long pid) throws IOException {
+    /** Where process {@code pid}'s control group counts its CPU time: v1's cpuacct.usage (ns), else v2's cpu.stat. */
+    private static Path cgroupCpuFile(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "cgroup"))) {
             // hierarchy-id:controllers:path
             String[] f = line.split(":", 3);
             if (f.length == 3 && Arrays.asList(f[1].split(",")).contains("cpuacct")) {
-                Path usage = Path.of("/sys/fs/cgroup/cpuacct" + f[2], "cpuacct.usage");
-                return Duration.ofNanos(Long.parseLong(Files.readString(usage).trim()));
+                return Path.of("/sys/fs/cgroup/cpuacct" + f[2], "cpuacct.usage");
             }
-            if (f.length == 3 && f[0].equals("0") && f[1].isEmpty()) {
-                Path stat = Path.of("/sys/fs/cgroup" + f[2], "cpu.stat");
-                if (Files.isReadable(stat)) {
-                    for (String s : Files.readAllLines(stat)) {
-                        if (s.startsWith("usage_usec ")) {
-                            return Duration.ofNanos(1000 * Long.parseLong(s.substring("usage_usec ".length()).trim()));
-                        }
-                    }
-                }
+            if (f.length == 3 && f[0].equals("0") && f[1].isEmpty()
+                    && Files.isReadable(Path.of("/sys/fs/cgroup" + f[2], "cpu.stat"))) {
+                return Path.of("/sys/fs/cgroup" + f[2], "cpu.stat");
             }
         }
         throw new IOException("no CPU accounting found for process " + pid + "'s control group");

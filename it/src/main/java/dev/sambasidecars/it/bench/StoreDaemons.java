@@ -117,8 +117,9 @@ abstract class StoreDaemons implements AutoCloseable {
         for (String url : metrics) {
             meters.add(PrometheusText.scrape(url));
         }
-        long[] threads = threads();
-        Duration cpu = cpu();
+        List<ProcessHandle> daemons = processes();
+        long[] threads = threads(daemons);
+        Duration cpu = cpu(daemons);
         Duration nodes = nodesCpu();
         return new Reading(meters, cpu, threads[0], Duration.ofMillis(threads[1] * 1000 / CLOCK_TICKS),
                 nodes.isZero() ? Duration.ZERO : nodes.minus(cpu));
@@ -134,9 +135,9 @@ abstract class StoreDaemons implements AutoCloseable {
     }
 
     /** CPU time the daemons (and their launchers' children) have used so far. */
-    private Duration cpu() {
+    private static Duration cpu(List<ProcessHandle> daemons) {
         Duration sum = Duration.ZERO;
-        for (ProcessHandle h : processes()) {
+        for (ProcessHandle h : daemons) {
             sum = sum.plus(h.info().totalCpuDuration().orElse(Duration.ZERO));
         }
         return sum;
@@ -146,9 +147,9 @@ abstract class StoreDaemons implements AutoCloseable {
      * Context switches (voluntary and not) of all the daemons' threads so far, and the CPU time of
      * their collectors' threads in clock ticks (/proc; zeros where there is none).
      */
-    private long[] threads() throws IOException {
+    private static long[] threads(List<ProcessHandle> daemons) throws IOException {
         long[] sum = new long[2];
-        for (ProcessHandle h : processes()) {
+        for (ProcessHandle h : daemons) {
             Path tasks = Path.of("/proc", Long.toString(h.pid()), "task");
             if (!Files.isDirectory(tasks)) {
                 continue;

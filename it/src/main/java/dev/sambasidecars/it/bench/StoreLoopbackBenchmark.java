@@ -264,14 +264,17 @@ public final class StoreLoopbackBenchmark {
                 c.name(), mode, clients, r.perSecond(), r.percentileMillis(50), r.percentileMillis(90),
                 r.percentileMillis(99), HostProbe.percentile(probed.flushes(), 50), HostProbe.percentile(probed.flushes(), 99),
                 HostProbe.percentile(probed.wakes(), 99),
-                used.steal(), used.busyPercent(), used.softirqPercent(), r.acked() == 0 ? 0 : storeMicros / r.acked(),
-                r.acked() == 0 ? 0 : gcMicros / r.acked(), r.acked() == 0 ? 0 : otherMicros / r.acked(),
-                r.acked() == 0 ? 0 : driverMicros / r.acked(),
-                r.acked() == 0 ? 0 : (double) switched / r.acked(),
+                used.steal(), used.busyPercent(), used.softirqPercent(), perUpdate(storeMicros, r), perUpdate(gcMicros, r),
+                perUpdate(otherMicros, r), perUpdate(driverMicros, r), perUpdate(switched, r),
                 c.groupCommit(before, after, true, r.seconds()), c.groupCommit(before, after, false, r.seconds()));
         System.out.println(line);
         return new Row(c.name(), mode, clients, r.perSecond(), r.percentileMillis(50), r.percentileMillis(99), line,
                 r.slowSpreadSince());
+    }
+
+    /** {@code total} per acknowledged update of run {@code r} (0 where none was). */
+    private static double perUpdate(double total, StoreLoad.Result r) {
+        return r.acked() == 0 ? 0 : total / r.acked();
     }
 
     /** The CPU time this JVM (the load driver, the probe) has used so far. */
