@@ -37,10 +37,11 @@ final class ContainerStores extends StoreDaemons {
      * Starts a cluster of {@code dist}, its daemons with each {@code options} line ("name =
      * value") added to persist-store's options and {@code javaOpts} (unless empty) as their JVM
      * options, and waits until its stores see their shard's leader; then sets each of {@code
-     * ctdbVars} ("NAME VALUE") on every node with {@code ctdb setvar}.
+     * ctdbVars} ("NAME VALUE") on every node with {@code ctdb setvar}; {@code shared} (unless
+     * null) then takes in the nodes' processes.
      */
-    static ContainerStores start(String name, Path dist, List<String> options, String javaOpts, List<String> ctdbVars)
-            throws Exception {
+    static ContainerStores start(String name, Path dist, List<String> options, String javaOpts, List<String> ctdbVars,
+                                 SharedCpuGroup shared) throws Exception {
         ClusterSpec d = ClusterSpec.defaults(3);
         SambaCluster cluster = SambaCluster.start(new ClusterSpec(d.nodes(), dist, d.jdk(), d.netbiosName(), d.user(),
                 d.password()));
@@ -60,6 +61,9 @@ final class ContainerStores extends StoreDaemons {
                 for (int pnn = 0; pnn < cluster.size(); pnn++) {
                     cluster.ctdb(pnn, "setvar " + v).orThrow();
                 }
+            }
+            if (shared != null) {
+                shared.addNodes(c.hostPids);
             }
             return c;
         } catch (Exception | Error e) {

@@ -29,7 +29,10 @@ import java.util.List;
  * only shows there (the containers' network, CTDB's events). Needs Docker. {@code
  * --ctdb-setvar=NAME=VALUE} and {@code --compare-ctdb-setvar=NAME=VALUE} set a CTDB tunable
  * ({@code ctdb setvar}) on every node of the first or second cluster, e.g. {@code
- * MonitorInterval=3600} for CTDB's monitor event hourly instead of every 15 s.
+ * MonitorInterval=3600} for CTDB's monitor event hourly instead of every 15 s. The nodes' processes
+ * and this JVM share one CPU control group ({@link SharedCpuGroup}: nodes on their own machines
+ * do not wait for each other's time slices); {@code --docker-cpu-groups} leaves each node in the
+ * one Docker gives it.
  *
  * <p>With {@code --compare=DIST}, a second cluster from another distribution runs beside the
  * first (on loopback: 127.0.1.1-3 and 127.0.0.1-3), both idle but for the run in progress, and every
@@ -46,8 +49,8 @@ import java.util.List;
  * (each write timed from when it was due; see {@link StoreLoad}) instead of closed loops, and
  * prints where each run's writes over 10 ms ended: the latency at a given load, and its stalls.
  *
- * <p>Usage: {@code scripts/bench.sh StoreLoopbackBenchmark [--containers [--ctdb-setvar=NAME=VALUE]...
- * [--compare-ctdb-setvar=NAME=VALUE]...] [--compare=DIST] [--set=NAME=VALUE]...
+ * <p>Usage: {@code scripts/bench.sh StoreLoopbackBenchmark [--containers [--docker-cpu-groups]
+ * [--ctdb-setvar=NAME=VALUE]... [--compare-ctdb-setvar=NAME=VALUE]...] [--compare=DIST] [--set=NAME=VALUE]...
  * [--compare-set=NAME=VALUE]... [--java-opts=OPTS] [--compare-java-opts=OPTS] [--rate=N]
  * [--repeats=N] [--modes=spread,leader,follower] [SECONDS [WARMUP [CLIENTS...]]]} (default 20 s
  * per run, 180 s of warm-up at 256 clients on streams, then 8, 24 and 64 clients, one repeat).
@@ -72,6 +75,7 @@ public final class StoreLoopbackBenchmark {
         int repeats = 1;
         List<String> modes = List.of("spread", "leader", "follower");
         boolean containers = false;
+        boolean dockerCpuGroups = false;
         List<String> positional = new ArrayList<>();
         for (String a : args) {
             if (a.startsWith("--compare=")) {
@@ -94,6 +98,8 @@ public final class StoreLoopbackBenchmark {
                 repeats = Integer.parseInt(a.substring("--repeats=".length()));
             } else if (a.equals("--containers")) {
                 containers = true;
+            } else if (a.equals("--docker-cpu-groups")) {
+                dockerCpuGroups = true;
             } else if (a.startsWith("--modes=")) {
                 modes = Arrays.asList(a.substring("--modes=".length()).split(","));
             } else {
@@ -105,8 +111,8 @@ public final class StoreLoopbackBenchmark {
         List<Integer> counts = positional.size() > 2
                 ? positional.subList(2, positional.size()).stream().map(Integer::parseInt).toList() : List.of(8, 24, 64);
         Path dist = Path.of(System.getProperty("sidecars.dist", "packaging/target/dist")).toAbsolutePath();
-        if (!containers && !(ctdbA.isEmpty() && ctdbB.isEmpty())) {
-            throw new IllegalArgumentException("--ctdb-setvar and --compare-ctdb-setvar need --containers (CTDB runs only there)");
+        if (!containers && !(ctdbA.isEmpty() && ctdbB.isEmpty() && !dockerCpuGroups)) {
+            throw new IllegalArgumentException("--ctdb-setvar, --compare-ctdb-setvar and --docker-cpu-groups need --containers");
         }
         if (compare == null && (!setB.isEmpty() || javaB != null || !ctdbB.isEmpty())) {
             compare = dist;
@@ -116,11 +122,12 @@ public final class StoreLoopbackBenchmark {
         }
         Path root = Files.createTempDirectory("store-loopback");
         List<StoreDaemons> clusters = new ArrayList<>();
+        SharedCpuGroup shared = containers && !dockerCpuGroups ? SharedCpuGroup.create() : null;
         try {
-            clusters.add(containers ? ContainerStores.start("A", dist, setA, javaA, ctdbA)
+            clusters.add(containers ? ContainerStores.start("A", dist, setA, javaA, ctdbA, shared)
                     : LoopbackCluster.start("A", dist, root.resolve("a"), "127.0.0", setA, javaA));
             if (compare != null) {
-                clusters.add(containers ? ContainerStores.start("B", compare, setB, javaB, ctdbB)
+                clusters.add(containers ? ContainerStores.start("B", compare, setB, javaB, ctdbB, shared)
                         : LoopbackCluster.start("B", compare, root.resolve("b"), "127.0.1", setB, javaB));
             }
             for (StoreDaemons c : clusters) {
@@ -151,11 +158,11 @@ public final class StoreLoopbackBenchmark {
                     "clients", "updates/s", "p50 ms", "p90 ms", "p99 ms", "flush p50", "flush p99", "wake p99", "steal", "busy%", "sirq%", "µs/upd",
                     "gc µs", "other µs", "load µs", "cs/upd", StoreDaemons.GROUP_COMMIT_HEADER, StoreDaemons.GROUP_COMMIT_HEADER);
             rows.forEach(r -> System.out.println(r.line()));
-            if (rate > 0) {
-                System.out.println();
-                rows.forEach(r -> System.out.printf("%-3s %-9s %7d  %s%n", r.cluster(), r.mode(), r.clients(), r.slow()));
-            }
-            System.out.println((containers ? "3 stores on 3 Samba/CTDB nodes in containers" : "3 stores on loopback")
+            System.out.println();
+            rows.forEach(r -> System.out.printf("%-3s %-9s %7d  %s%n", r.cluster(), r.mode(), r.clients(), r.slow()));
+            System.out.println((containers ? "3 stores on 3 Samba/CTDB nodes in containers ("
+                    + (shared == null ? "each node in its own CPU control group, as Docker places them" : shared.describe()) + ")"
+                    : "3 stores on loopback")
                     + ", 1 shard of 3 replicas, fsync, mutual TLS; an Updates stream per "
                     + "client" + (rate > 0 ? String.format(", %.0f writes/s offered over them (an open loop)", rate) : "")
                     + "; flush: a 4 KiB write and fdatasync every 10 ms on the same disk; wake p99: how late the probe's thread woke from its pauses (a woken "
@@ -177,6 +184,9 @@ public final class StoreLoopbackBenchmark {
         } finally {
             for (StoreDaemons c : clusters) {
                 c.close();
+            }
+            if (shared != null) {
+                shared.close();
             }
             System.out.println("data and logs kept in " + root);
         }

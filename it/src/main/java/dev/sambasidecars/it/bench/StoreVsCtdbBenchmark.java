@@ -52,7 +52,9 @@ import java.util.concurrent.Future;
  * run's slow writes are printed with the wall-clock (UTC) time its measurement began; {@code
  * BENCH_LOGS} keeps the stores' logs to set beside them (see {@link #keepLogs}). {@code
  * BENCH_STORE_SETS='NAME=VALUE;...'} starts every persist-store with those options (e.g. {@code
- * batch gap=2000}): to measure one on the cluster, a run with it against one without.
+ * batch gap=2000}): to measure one on the cluster, a run with it against one without. The nodes'
+ * processes (CTDB's loops too) and this JVM share one CPU control group ({@link SharedCpuGroup});
+ * with {@code BENCH_DOCKER_CPU_GROUPS} set, each node keeps the one Docker gives it.
  */
 public final class StoreVsCtdbBenchmark {
     /**
@@ -109,12 +111,22 @@ public final class StoreVsCtdbBenchmark {
         int many = args.length > 2 ? Integer.parseInt(args[2]) : 256;
         int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 180;
         double offered = args.length > 4 ? Double.parseDouble(args[4]) : 20_000;
-        try (SambaCluster cluster = SambaCluster.start(ClusterSpec.defaults(3))) {
+        try (SambaCluster cluster = SambaCluster.start(ClusterSpec.defaults(3));
+             SharedCpuGroup cpu = System.getenv("BENCH_DOCKER_CPU_GROUPS") != null ? null : SharedCpuGroup.create()) {
             String[] storeSets = storeSets(System.getenv("BENCH_STORE_SETS"));
             if (storeSets.length > 0) {
                 System.out.println("BENCH_STORE_SETS: persist-store started with " + String.join("; ", storeSets));
             }
             Sidecars.startStoreStack(cluster, storeSets);
+            if (cpu != null) {
+                List<Long> nodes = new ArrayList<>();
+                for (int i = 0; i < cluster.size(); i++) {
+                    nodes.add(cluster.hostPid(i));
+                }
+                cpu.addNodes(nodes);
+            }
+            System.out.println("CPU: " + (cpu == null ? "BENCH_DOCKER_CPU_GROUPS: each node in its own CPU control group, "
+                    + "as Docker places them" : cpu.describe()) + " (same for CTDB and persist-store)");
             Path shared = cluster.sharedDirectory();
             try (InputStream in = StoreVsCtdbBenchmark.class.getResourceAsStream("ctdb_bench.py")) {
                 Files.write(shared.resolve("ctdb_bench.py"), in.readAllBytes());
