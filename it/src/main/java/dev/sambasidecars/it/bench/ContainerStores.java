@@ -8,8 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Three persist-store daemons from one distribution on a local cluster in containers, as the
@@ -110,16 +110,13 @@ final class ContainerStores extends StoreDaemons {
 
     /** Where process {@code pid}'s control group counts its CPU time: v1's cpuacct.usage (ns), else v2's cpu.stat. */
     private static Path cgroupCpuFile(long pid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "cgroup"))) {
-            // hierarchy-id:controllers:path
-            String[] f = line.split(":", 3);
-            if (f.length == 3 && Arrays.asList(f[1].split(",")).contains("cpuacct")) {
-                return Path.of("/sys/fs/cgroup/cpuacct" + f[2], "cpuacct.usage");
-            }
-            if (f.length == 3 && f[0].equals("0") && f[1].isEmpty()
-                    && Files.isReadable(Path.of("/sys/fs/cgroup" + f[2], "cpu.stat"))) {
-                return Path.of("/sys/fs/cgroup" + f[2], "cpu.stat");
-            }
+        Optional<String> v1 = Cgroups.v1Path(pid, "cpuacct");
+        if (v1.isPresent()) {
+            return Path.of("/sys/fs/cgroup/cpuacct" + v1.get(), "cpuacct.usage");
+        }
+        Optional<String> v2 = Cgroups.v2Path(pid);
+        if (v2.isPresent() && Files.isReadable(Path.of("/sys/fs/cgroup" + v2.get(), "cpu.stat"))) {
+            return Path.of("/sys/fs/cgroup" + v2.get(), "cpu.stat");
         }
         throw new IOException("no CPU accounting found for process " + pid + "'s control group");
     }

@@ -124,13 +124,9 @@ final class SharedCpuGroup implements AutoCloseable {
      * places at the same path), as a directory of the cpu hierarchy.
      */
     private static Path cpuGroupOf(long pid, String hierarchy) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "cgroup"))) {
-            String[] f = line.split(":", 3); // hierarchy-id:controllers:path
-            if (f.length == 3 && List.of(f[1].split(",")).contains(hierarchy)) {
-                return CPU.resolve(f[2].substring(1));
-            }
-        }
-        throw new IOException("process " + pid + " is in no " + hierarchy + " group");
+        String path = Cgroups.v1Path(pid, hierarchy)
+                .orElseThrow(() -> new IOException("process " + pid + " is in no " + hierarchy + " group"));
+        return CPU.resolve(path.substring(1));
     }
 
     /**

@@ -84,12 +84,6 @@ class SharedCpuGroupIT {
     }
 
     private static String groupOf(long pid, String hierarchy) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "cgroup"))) {
-            String[] f = line.split(":", 3);
-            if (f.length == 3 && List.of(f[1].split(",")).contains(hierarchy)) {
-                return f[2];
-            }
-        }
-        throw new IOException("process " + pid + " is in no " + hierarchy + " group");
+        return Cgroups.v1Path(pid, hierarchy).orElseThrow(() -> new IOException("process " + pid + " is in no " + hierarchy + " group"));
     }
 }
