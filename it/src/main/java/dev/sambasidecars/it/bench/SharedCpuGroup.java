@@ -48,14 +48,20 @@ final class SharedCpuGroup implements AutoCloseable {
             return new SharedCpuGroup(null, "no cgroup v1 cpu hierarchy (cgroup v2?)", null);
         }
         long self = ProcessHandle.current().pid();
+        Path group = CPU.resolve("sidecars-bench-" + self);
         try {
             Path was = cpuGroupOf(self, "cpu");
-            Path group = Files.createDirectories(CPU.resolve("sidecars-bench-" + self));
+            Files.createDirectories(group);
             Files.writeString(group.resolve("cgroup.procs"), Long.toString(self));
             SharedCpuGroup g = new SharedCpuGroup(group, null, was);
             g.mover.start();
             return g;
         } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(group);
+            } catch (IOException ignored) {
+                // left empty; harmless
+            }
             return new SharedCpuGroup(null, "cannot use the cpu hierarchy: " + e, null);
         }
     }
