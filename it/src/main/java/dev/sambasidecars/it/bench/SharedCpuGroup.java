@@ -89,12 +89,12 @@ final class SharedCpuGroup implements AutoCloseable {
     private void moveLoop() {
         while (!Thread.currentThread().isInterrupted()) {
             try {
-                moveAll();
                 Thread.sleep(100);
+                moveAll();
             } catch (InterruptedException e) {
                 return;
             } catch (IOException | RuntimeException e) {
-                System.err.println("shared-cpu-group: " + e);
+                System.err.println("shared-cpu-group: " + e); // a container removed meanwhile, most likely
             }
         }
     }
@@ -112,16 +112,15 @@ final class SharedCpuGroup implements AutoCloseable {
         }
     }
 
-    /** Moves one process; false where it has exited meanwhile. */
-    private static boolean move(String pid, Path to) {
+    /** Moves one process, unless it has exited meanwhile. */
+    private static void move(String pid, Path to) {
         if (pid.isEmpty()) {
-            return false;
+            return;
         }
         try {
             Files.writeString(to.resolve("cgroup.procs"), pid);
-            return true;
         } catch (IOException e) {
-            return false;
+            // gone already
         }
     }
 
