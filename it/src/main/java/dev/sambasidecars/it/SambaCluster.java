@@ -200,6 +200,15 @@ public final class SambaCluster implements AutoCloseable {
         return nodes.get(pnn).getCurrentContainerInfo().getState().getPidLong();
     }
 
+    /** {@link #hostPid} of every node, in pnn order. */
+    public List<Long> hostPids() {
+        List<Long> pids = new ArrayList<>();
+        for (int pnn = 0; pnn < size(); pnn++) {
+            pids.add(hostPid(pnn));
+        }
+        return pids;
+    }
+
     public String clientContainerName() {
         return client.getContainerName().replaceFirst("^/", "");
     }

@@ -52,9 +52,8 @@ final class ContainerStores extends StoreDaemons {
                 c.metrics.add(s.metricsUrl());
             }
             c.sockets.addAll(Sidecars.storeSockets(cluster));
-            for (int pnn = 0; pnn < cluster.size(); pnn++) {
-                long pid = cluster.hostPid(pnn);
-                c.hostPids.add(pid);
+            c.hostPids.addAll(cluster.hostPids());
+            for (long pid : c.hostPids) {
                 c.cgroupCpu.add(cgroupCpuFile(pid));
             }
             for (String v : ctdbVars) {

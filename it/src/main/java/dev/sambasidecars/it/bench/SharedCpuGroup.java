@@ -80,9 +80,12 @@ final class SharedCpuGroup implements AutoCloseable {
         moveAll();
     }
 
-    /** For a benchmark's legend. */
-    String describe() {
-        return group == null ? "the nodes keep Docker's CPU control group each (" + unavailable + ")"
+    /** For a benchmark's legend: where {@code g}'s nodes run (null: none was asked for). */
+    static String describe(SharedCpuGroup g) {
+        if (g == null) {
+            return "each node in its own CPU control group, as Docker places them";
+        }
+        return g.group == null ? "the nodes keep Docker's CPU control group each (" + g.unavailable + ")"
                 : "the nodes' processes and the load driver share one CPU control group, as on loopback";
     }
 

@@ -160,8 +160,7 @@ public final class StoreLoopbackBenchmark {
             rows.forEach(r -> System.out.println(r.line()));
             System.out.println();
             rows.forEach(r -> System.out.printf("%-3s %-9s %7d  %s%n", r.cluster(), r.mode(), r.clients(), r.slow()));
-            System.out.println((containers ? "3 stores on 3 Samba/CTDB nodes in containers ("
-                    + (shared == null ? "each node in its own CPU control group, as Docker places them" : shared.describe()) + ")"
+            System.out.println((containers ? "3 stores on 3 Samba/CTDB nodes in containers (" + SharedCpuGroup.describe(shared) + ")"
                     : "3 stores on loopback")
                     + ", 1 shard of 3 replicas, fsync, mutual TLS; an Updates stream per "
                     + "client" + (rate > 0 ? String.format(", %.0f writes/s offered over them (an open loop)", rate) : "")
@@ -182,11 +181,14 @@ public final class StoreLoopbackBenchmark {
                         compare + " " + setB + " " + javaB + (ctdbB.isEmpty() ? "" : " ctdb " + ctdbB));
             }
         } finally {
-            for (StoreDaemons c : clusters) {
-                c.close();
-            }
-            if (shared != null) {
-                shared.close();
+            try {
+                for (StoreDaemons c : clusters) {
+                    c.close();
+                }
+            } finally {
+                if (shared != null) {
+                    shared.close();
+                }
             }
             System.out.println("data and logs kept in " + root);
         }

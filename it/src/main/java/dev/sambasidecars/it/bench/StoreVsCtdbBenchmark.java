@@ -119,14 +119,9 @@ public final class StoreVsCtdbBenchmark {
             }
             Sidecars.startStoreStack(cluster, storeSets);
             if (cpu != null) {
-                List<Long> nodes = new ArrayList<>();
-                for (int i = 0; i < cluster.size(); i++) {
-                    nodes.add(cluster.hostPid(i));
-                }
-                cpu.addNodes(nodes);
+                cpu.addNodes(cluster.hostPids());
             }
-            System.out.println("CPU: " + (cpu == null ? "BENCH_DOCKER_CPU_GROUPS: each node in its own CPU control group, "
-                    + "as Docker places them" : cpu.describe()) + " (same for CTDB and persist-store)");
+            System.out.println("CPU: " + SharedCpuGroup.describe(cpu) + " (same for CTDB and persist-store)");
             Path shared = cluster.sharedDirectory();
             try (InputStream in = StoreVsCtdbBenchmark.class.getResourceAsStream("ctdb_bench.py")) {
                 Files.write(shared.resolve("ctdb_bench.py"), in.readAllBytes());
