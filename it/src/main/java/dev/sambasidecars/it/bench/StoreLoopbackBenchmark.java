@@ -122,13 +122,14 @@ public final class StoreLoopbackBenchmark {
         }
         Path root = Files.createTempDirectory("store-loopback");
         List<StoreDaemons> clusters = new ArrayList<>();
-        SharedCpuGroup shared = containers && !dockerCpuGroups ? SharedCpuGroup.create() : null;
-        try {
-            clusters.add(containers ? ContainerStores.start("A", dist, setA, javaA, ctdbA, shared)
-                    : LoopbackCluster.start("A", dist, root.resolve("a"), "127.0.0", setA, javaA));
+        // Closed in reverse: the clusters, then the shared group their processes go back from.
+        try (ExitGuard guard = new ExitGuard()) {
+            SharedCpuGroup shared = guard.add(containers && !dockerCpuGroups ? SharedCpuGroup.create() : null);
+            clusters.add(guard.add(containers ? ContainerStores.start("A", dist, setA, javaA, ctdbA, shared)
+                    : LoopbackCluster.start("A", dist, root.resolve("a"), "127.0.0", setA, javaA)));
             if (compare != null) {
-                clusters.add(containers ? ContainerStores.start("B", compare, setB, javaB, ctdbB, shared)
-                        : LoopbackCluster.start("B", compare, root.resolve("b"), "127.0.1", setB, javaB));
+                clusters.add(guard.add(containers ? ContainerStores.start("B", compare, setB, javaB, ctdbB, shared)
+                        : LoopbackCluster.start("B", compare, root.resolve("b"), "127.0.1", setB, javaB)));
             }
             for (StoreDaemons c : clusters) {
                 c.awaitLeader(Duration.ofMinutes(2));
@@ -181,15 +182,6 @@ public final class StoreLoopbackBenchmark {
                         compare + " " + setB + " " + javaB + (ctdbB.isEmpty() ? "" : " ctdb " + ctdbB));
             }
         } finally {
-            try {
-                for (StoreDaemons c : clusters) {
-                    c.close();
-                }
-            } finally {
-                if (shared != null) {
-                    shared.close();
-                }
-            }
             System.out.println("data and logs kept in " + root);
         }
     }

@@ -111,8 +111,9 @@ public final class StoreVsCtdbBenchmark {
         int many = args.length > 2 ? Integer.parseInt(args[2]) : 256;
         int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 180;
         double offered = args.length > 4 ? Double.parseDouble(args[4]) : 20_000;
-        try (SambaCluster cluster = SambaCluster.start(ClusterSpec.defaults(3));
-             SharedCpuGroup cpu = System.getenv("BENCH_DOCKER_CPU_GROUPS") != null ? null : SharedCpuGroup.create()) {
+        try (ExitGuard guard = new ExitGuard()) {
+            SambaCluster cluster = guard.add(SambaCluster.start(ClusterSpec.defaults(3)));
+            SharedCpuGroup cpu = guard.add(System.getenv("BENCH_DOCKER_CPU_GROUPS") != null ? null : SharedCpuGroup.create());
             String[] storeSets = storeSets(System.getenv("BENCH_STORE_SETS"));
             if (storeSets.length > 0) {
                 System.out.println("BENCH_STORE_SETS: persist-store started with " + String.join("; ", storeSets));
