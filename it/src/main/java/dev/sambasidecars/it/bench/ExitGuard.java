@@ -27,17 +27,23 @@ final class ExitGuard implements AutoCloseable {
         return c;
     }
 
+    /**
+     * Closes each in turn. An interrupt is kept for after the last one, so that the ones after
+     * an interrupted close still wait for their processes to end.
+     */
     private synchronized void closeAll() {
+        boolean interrupted = false;
         while (!open.isEmpty()) {
             AutoCloseable c = open.pop();
             try {
                 c.close();
             } catch (Exception e) {
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
+                interrupted |= e instanceof InterruptedException || Thread.interrupted();
                 System.err.println("could not close " + c + ": " + e);
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
