@@ -141,10 +141,7 @@ public final class StoreLoopbackBenchmark {
             for (StoreDaemons c : clusters) {
                 System.out.printf("%s: stores up, node %d leads; %d s of warm-up at 256 clients on Updates streams%n",
                         c.name(), c.leader(), warmup);
-                // On the API the runs measure. After a warm-up on unary calls the first measured
-                // run was the slowest of every series (p99 13.8-14.4 ms at 96 clients against 8-10
-                // after): the stream path likely still being compiled.
-                StoreLoad.run(c.sockets(), 256, 40, Duration.ofSeconds(warmup), StoreLoad.Api.STREAM);
+                warm(c, Duration.ofSeconds(warmup));
             }
             if (clusters.size() > 1 && warmup > 0) {
                 // The cluster warmed up first has then been idle for as long as the other warmed
@@ -153,7 +150,7 @@ public final class StoreLoopbackBenchmark {
                 // comparisons): each gets a short warm-up again, just before the runs begin.
                 for (StoreDaemons c : clusters) {
                     System.out.printf("%s: %d s of warm-up again%n", c.name(), REWARM.toSeconds());
-                    StoreLoad.run(c.sockets(), 256, 40, REWARM, StoreLoad.Api.STREAM);
+                    warm(c, REWARM);
                 }
             }
             List<Row> rows = new ArrayList<>();
@@ -253,6 +250,15 @@ public final class StoreLoopbackBenchmark {
         }
         int mid = sorted.length / 2;
         return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    /**
+     * Unmeasured load on {@code c}: 256 clients on the API the runs measure. After a warm-up on
+     * unary calls the first measured run was the slowest of every series (p99 13.8-14.4 ms at 96
+     * clients against 8-10 after): the stream path likely still being compiled.
+     */
+    private static void warm(StoreDaemons c, Duration d) throws InterruptedException {
+        StoreLoad.run(c.sockets(), 256, 40, d, StoreLoad.Api.STREAM);
     }
 
     private static Row run(HostProbe probe, StoreDaemons c, String mode, int clients, int seconds, double rate)
